@@ -1,0 +1,72 @@
+package dev.switchboard.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One HTTP request as a gateway filter sees it, and the means to answer it or decorate the answer.
+ *
+ * @since 0.1.0
+ */
+public interface GatewayExchange {
+
+    /** The request method, upper case. */
+    String method();
+
+    /** The decoded request path, starting with {@code /}. */
+    String path();
+
+    /** The raw query string without {@code ?}, or empty. */
+    Optional<String> query();
+
+    /** The first value of a query parameter. */
+    Optional<String> queryParam(String name);
+
+    /** The first value of a request header (case-insensitive name). */
+    Optional<String> header(String name);
+
+    /** Every value of a request header, in order. */
+    List<String> headers(String name);
+
+    /** The value of a request cookie. */
+    Optional<String> cookie(String name);
+
+    /** The client's IP address as seen by the host (no proxy headers are trusted here). */
+    String remoteAddress();
+
+    /** Whether the request arrived over TLS. */
+    boolean secure();
+
+    /**
+     * Sets a request header as later filters and the route will see it (replacing any value the
+     * client sent), e.g. an identity header for the resource.
+     */
+    void setRequestHeader(String name, String value);
+
+    /** A value attached to this request by an earlier filter; JAX-RS resources see it as a request property. */
+    Optional<Object> attribute(String name);
+
+    /** Attaches a value to this request for later filters and the route. */
+    void setAttribute(String name, Object value);
+
+    /** Sets a response header (replacing earlier values); it is sent whoever answers. */
+    void setResponseHeader(String name, String value);
+
+    /** Adds a response header value; it is sent whoever answers. */
+    void addResponseHeader(String name, String value);
+
+    /**
+     * Answers the request now with the given status, content type and body; the route is not
+     * called. Call it instead of {@link GatewayChain#proceed()}, not after.
+     */
+    void respond(int status, String contentType, String body);
+
+    /**
+     * Answers the request now with an RFC 9457 {@code application/problem+json} body built from
+     * the status, its standard title and {@code detail}.
+     */
+    void respondProblem(int status, String detail);
+
+    /** Whether a filter has already answered this request. */
+    boolean responded();
+}

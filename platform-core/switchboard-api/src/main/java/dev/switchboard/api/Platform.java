@@ -1,0 +1,63 @@
+package dev.switchboard.api;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+
+/**
+ * What the host gives a plugin: its configuration, a logger, the metrics registry, and the ways
+ * to contribute routes, gateway filters and health checks.
+ *
+ * <p>The contribution methods ({@link #jaxrs}, {@link #filter}, {@link #healthCheck}) may only be
+ * called while {@link SwitchboardPlugin#start} runs; they take effect together when the plugin
+ * goes live, and are withdrawn together when it stops. Calling them later throws
+ * {@link IllegalStateException}.
+ *
+ * @since 0.1.0
+ */
+public interface Platform {
+
+    /** This plugin's id and version, as its manifest declares them. */
+    PluginInfo plugin();
+
+    /** The version of the Switchboard host, e.g. {@code 0.1.0}. */
+    String hostVersion();
+
+    /** This plugin's section of the host configuration, validated against the plugin's schema. */
+    PluginConfig config();
+
+    /** A logger named {@code plugin.<id>}. */
+    Logger log();
+
+    /**
+     * The host's metrics registry. Meters are shared across plugin versions (a counter keeps
+     * counting across a swap); gauges hold their state object weakly, as Micrometer does.
+     */
+    MeterRegistry meters();
+
+    /**
+     * Adds JAX-RS components: resource classes or instances ({@code @Path}) and providers
+     * (exception mappers, filters, message body readers/writers, features), as classes or
+     * instances. They form this plugin's own JAX-RS application: providers apply only to this
+     * plugin's resources, never to the host's or another plugin's. Root resource paths must not
+     * collide with another plugin's or fall under a host prefix ({@code /admin}, {@code /health},
+     * {@code /api/events}, {@code /api/skills}, {@code /api/jobs}, {@code /mcp}).
+     *
+     * @return this platform, for chaining
+     */
+    Platform jaxrs(Object... components);
+
+    /**
+     * Adds a gateway filter. It runs for every request to the host's and plugins' routes (not
+     * {@code /admin} and {@code /health}), in priority order, before the request reaches JAX-RS.
+     *
+     * @return this platform, for chaining
+     */
+    Platform filter(GatewayFilter filter);
+
+    /**
+     * Adds a named health check, reported under this plugin in {@code /health/ready}.
+     *
+     * @return this platform, for chaining
+     */
+    Platform healthCheck(String name, HealthCheck check);
+}
