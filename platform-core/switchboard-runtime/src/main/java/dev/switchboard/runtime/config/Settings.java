@@ -1,0 +1,44 @@
+package dev.switchboard.runtime.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The host's own configuration keys, bound from {@code switchboard.yaml} after environment and
+ * flag overrides, validation and defaults (see {@code switchboard.schema.json}, which documents
+ * each key). Plugin sections are not here: see {@link PluginSections}.
+ */
+public record Settings(
+        String host,
+        int port,
+        boolean http2,
+        Tls tls,
+        Limits limits,
+        Shutdown shutdown,
+        PluginSettings plugins,
+        HealthSettings health,
+        AdminSettings admin,
+        SkillSettings skills) {
+
+    public record Tls(boolean enabled, int port, String keystore, String keystorePassword, String keystoreType, boolean http2) {
+    }
+
+    public record Limits(ByteSize maxRequestBody, ByteSize maxRequestHeaders, Duration idleTimeout) {
+    }
+
+    public record Shutdown(Duration timeout) {
+    }
+
+    public record PluginSettings(String dir, boolean watch, Duration debounce, Duration drainTimeout, Duration startTimeout,
+                                 Duration leakCheckDelay, ByteSize maxUpload) {
+    }
+
+    public record HealthSettings(Duration checkTimeout, boolean failOnPluginFailure) {
+    }
+
+    public record AdminSettings(String token, List<String> allowedAddresses) {
+    }
+
+    public record SkillSettings(String dir) {
+    }
+}
