@@ -1,0 +1,41 @@
+package dev.switchboard.runtime.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code bin/switchboard}: the command line of the host.
+ *
+ * <pre>
+ * switchboard run [--host H] [--port N] [--config FILE] [--plugins-dir DIR] [--skills-dir DIR] [--set key=value]...
+ * switchboard version
+ * switchboard --help
+ * </pre>
+ */
+@Command(name = "switchboard",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Switchboard: a plugin platform and MCP skill host on the JVM.",
+        subcommands = {RunCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Documentation: docs/ in the distribution, or https://github.com/switchboard-dev/switchboard"})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args);
+        if (exit != 0 || args.length == 0 || !"run".equals(args[0])) {
+            System.exit(exit);
+        }
+    }
+
+    /** Without a command: show the usage, and fail (so scripts notice). */
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'switchboard run'.");
+    }
+}

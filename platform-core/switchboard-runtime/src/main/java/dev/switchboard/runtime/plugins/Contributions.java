@@ -1,0 +1,22 @@
+package dev.switchboard.runtime.plugins;
+
+import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.api.HealthCheck;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one plugin version contributed while it started: its JAX-RS components, gateway filters
+ * and health checks. Fixed once {@code start} returns; it lives and dies with the version.
+ */
+record Contributions(List<Object> jaxrs, List<GatewayFilter> filters, Map<String, HealthCheck> healthChecks) {
+
+    static final Contributions NONE = new Contributions(List.of(), List.of(), Map.of());
+
+    Contributions {
+        jaxrs = List.copyOf(jaxrs);
+        filters = List.copyOf(filters);
+        healthChecks = Map.copyOf(healthChecks);
+    }
+}

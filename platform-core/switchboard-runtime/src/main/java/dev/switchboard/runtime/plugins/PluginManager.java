@@ -1,0 +1,969 @@
+package dev.switchboard.runtime.plugins;
+
+import dev.switchboard.api.HealthCheck;
+import dev.switchboard.runtime.config.ConfigException;
+import dev.switchboard.runtime.config.PluginSections;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.ServletContext;
+import org.pf4j.PluginDependency;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The plugin manager: keeps the live plugins in step with the jars in the plugin directory (and
+ * with the operator's enable/disable choices), swapping them blue/green while the host serves.
+ *
+ * <p>Every operation runs on one thread, in order: directory changes, admin calls, shutdown.
+ * An operation inspects what changed, builds the new plugin versions completely (class loader,
+ * started extensions, initialized JAX-RS application) while the old ones keep serving, then
+ * publishes a new {@link Generation} in one volatile write. Requests already inside the old
+ * generation finish there; its retired versions are then destroyed, their class loaders closed
+ * and watched for leaks. A plugin that fails to build fails alone: if it was replacing a live
+ * version, that version keeps serving and the failure is reported as {@code rejected}.
+ */
+public final class PluginManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PluginManager.class);
+    private static final Pattern PLAIN_JAR_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}\\.jar");
+    private static final Pattern ACTIVE_COPY = Pattern.compile(".+-(\\d+)-\\d+\\.jar");
+
+    /** How the manager is set up. */
+    public record Options(Path dir, boolean watch, Duration debounce, Duration drainTimeout, Duration callTimeout,
+                          Duration leakCheckDelay, long maxUpload, String hostVersion) {
+    }
+
+    /** The outcome of an upload: the plugin as it now is, and whether it was new. */
+    public record Upload(PluginView plugin, boolean created) {
+    }
+
+    private final Options options;
+    private final Path stateDir;
+    private final Path stagingDir;
+    private final PluginSections sections;
+    private final PluginJarInspector inspector;
+    private final UnitFactory factory;
+    private final DisabledPlugins disabled;
+    private final LeakDetector leaks;
+    private final Timer swapTimer;
+    private final ExecutorService ops = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("switchboard-plugin-ops").factory());
+    private final List<Consumer<PluginEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Generation> draining = new CopyOnWriteArrayList<>();
+    /** Retirements wait for draining requests; a thread each, so one slow drain holds up no other. */
+    private final ExecutorService retirements = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("switchboard-plugin-retire-", 0).factory());
+
+    // Owned by the operations thread.
+    private final Map<String, Record> records = new TreeMap<>();
+    private long generations;
+    private PluginDirectoryWatcher watcher;
+
+    private volatile Generation current = new Generation(0, Map.of());
+    private volatile List<PluginView> views = List.of();
+    private volatile boolean closed;
+
+    public PluginManager(Options options, PluginSections sections, MeterRegistry meters, Supplier<ServletContext> servletContext) {
+        this.options = options;
+        this.stateDir = options.dir().resolve(".switchboard");
+        this.stagingDir = stateDir.resolve("staging");
+        this.sections = sections;
+        this.inspector = new PluginJarInspector(options.hostVersion());
+        this.factory = new UnitFactory(stateDir.resolve("active"), options.hostVersion(), meters, servletContext, options.callTimeout());
+        this.disabled = new DisabledPlugins(stateDir.resolve("state.json"));
+        this.leaks = new LeakDetector(options.leakCheckDelay());
+        this.swapTimer = Timer.builder("switchboard.plugins.swap")
+                .description("Time to apply a change to the plugin set, from inspection to the new generation going live")
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
+        for (PluginState state : PluginState.values()) {
+            Gauge.builder("switchboard.plugins", this, m -> m.views.stream().filter(v -> v.state() == state).count())
+                    .description("Plugins by state").tag("state", state.name()).register(meters);
+        }
+        Gauge.builder("switchboard.plugins.generation", this, m -> m.current.number())
+                .description("Number of the live plugin-app generation").register(meters);
+    }
+
+    /** Creates the directories, loads every plugin in the directory and starts watching it. */
+    public void start() throws IOException {
+        Files.createDirectories(options.dir());
+        Files.createDirectories(stagingDir);
+        removeStaleCopies();
+        run(() -> {
+            reconcile(Set.of());
+            return null;
+        });
+        if (options.watch()) {
+            watcher = new PluginDirectoryWatcher(options.dir(), options.debounce(), this::requestReconcile);
+        }
+    }
+
+    /** The live generation: what requests are routed and filtered with. */
+    public Generation current() {
+        return current;
+    }
+
+    /** A request's way into the live generation; pair every successful call with {@link Generation#exit()}. */
+    public Generation enterCurrent() {
+        while (true) {
+            Generation generation = current;
+            if (generation.enter()) {
+                return generation;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    public List<PluginView> list() {
+        return views;
+    }
+
+    /** The plugin with this id (the live or winning jar when two declare it). */
+    public Optional<PluginView> get(String id) {
+        return views.stream().filter(v -> v.id().equals(id)).min(Comparator.comparing(v -> v.state() == PluginState.FAILED && v.reason() != null
+                && v.reason().startsWith("duplicate")));
+    }
+
+    /**
+     * The health checks of the live plugins, by plugin id and check name; each runs with its
+     * plugin's class loader as context loader.
+     */
+    public Map<String, Map<String, HealthCheck>> healthChecks() {
+        Map<String, Map<String, HealthCheck>> all = new TreeMap<>();
+        for (PluginUnit unit : current.units().values()) {
+            if (unit.healthChecks().isEmpty()) {
+                continue;
+            }
+            Map<String, HealthCheck> checks = new TreeMap<>();
+            unit.healthChecks().forEach((name, check) -> checks.put(name, () -> {
+                Thread thread = Thread.currentThread();
+                ClassLoader previous = thread.getContextClassLoader();
+                thread.setContextClassLoader(unit.loader());
+                try {
+                    return check.check();
+                } finally {
+                    thread.setContextClassLoader(previous);
+                }
+            }));
+            all.put(unit.id(), checks);
+        }
+        return all;
+    }
+
+    public LeakDetector.Summary leaks() {
+        return leaks.summary();
+    }
+
+    public void addListener(Consumer<PluginEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /** Applies the plugin directory as it is now (called by the watcher; safe to call any time). */
+    public void requestReconcile() {
+        if (closed) {
+            return;
+        }
+        ops.execute(() -> {
+            try {
+                reconcile(Set.of());
+            } catch (RuntimeException e) {
+                LOG.error("Applying the plugin directory failed", e);
+            }
+        });
+    }
+
+    public PluginView enable(String id) {
+        return run(() -> {
+            requireKnown(id);
+            disabled.set(id, false);
+            reconcile(Set.of());
+            return view(id);
+        });
+    }
+
+    public PluginView disable(String id) {
+        return run(() -> {
+            requireKnown(id);
+            disabled.set(id, true);
+            reconcile(Set.of());
+            return view(id);
+        });
+    }
+
+    /** Builds the plugin afresh from its jar (new class loader, new start) and swaps it in. */
+    public PluginView reload(String id) {
+        return run(() -> {
+            requireKnown(id);
+            reconcile(Set.of(id));
+            return view(id);
+        });
+    }
+
+    /** Removes the plugin: stops it and deletes its jar(s) from the plugin directory. */
+    public void delete(String id) {
+        run(() -> {
+            requireKnown(id);
+            for (Record record : List.copyOf(records.values())) {
+                if (record.id().equals(id)) {
+                    Files.deleteIfExists(options.dir().resolve(record.file));
+                }
+            }
+            disabled.set(id, false);
+            reconcile(Set.of());
+            return null;
+        });
+    }
+
+    /**
+     * Installs or replaces a plugin from an uploaded jar. The jar is checked, and tried, before
+     * the plugin directory keeps it: a jar that is rejected, or whose plugin fails to start,
+     * leaves the directory and the live plugins exactly as they were.
+     *
+     * @param fileName the name to store it under, or null for {@code <id>.jar}
+     * @param replace  whether an installed plugin with the same id may be replaced
+     */
+    public Upload upload(InputStream body, String fileName, boolean replace) {
+        if (fileName != null && (!PLAIN_JAR_NAME.matcher(fileName).matches() || fileName.contains(".."))) {
+            throw new PluginOperationException(400, "The file name '" + fileName
+                    + "' is not allowed: give a plain name ending in .jar, without directories (letters, digits, '.', '_' and '-').");
+        }
+        Path staged = stagingDir.resolve("upload-" + UUID.randomUUID() + ".jar");
+        try {
+            Files.createDirectories(stagingDir);
+            long size = copyLimited(body, staged, options.maxUpload());
+            if (size < 0) {
+                throw new PluginOperationException(413, "The plugin jar is larger than plugins.max_upload ("
+                        + options.maxUpload() + " bytes).");
+            }
+            if (size == 0) {
+                throw new PluginOperationException(400, "The request body is empty: send the plugin jar as the body.");
+            }
+            return run(() -> applyUpload(staged, fileName, replace));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the uploaded jar", e);
+        } finally {
+            try {
+                Files.deleteIfExists(staged);
+            } catch (IOException e) {
+                LOG.debug("Cannot delete {}", staged, e);
+            }
+        }
+    }
+
+    private Upload applyUpload(Path staged, String fileName, boolean replace) throws IOException {
+        Inspection inspection = inspector.inspect(staged);
+        if (inspection instanceof Inspection.Rejected rejected) {
+            throw new PluginOperationException(422, "The jar was rejected: " + rejected.reason() + ".");
+        }
+        PluginCandidate candidate = ((Inspection.Accepted) inspection).candidate();
+        Record existing = records.values().stream().filter(r -> r.id().equals(candidate.id()) && !r.duplicate)
+                .findFirst().orElse(null);
+        String target;
+        if (existing != null) {
+            if (!replace) {
+                throw new PluginOperationException(409, "Plugin '" + candidate.id() + "' " + existing.version() + " is already installed (from "
+                        + existing.file + "); upload with ?replace=true to replace it.");
+            }
+            target = existing.file;
+        } else {
+            target = fileName != null ? fileName : candidate.id() + ".jar";
+            if (Files.exists(options.dir().resolve(target))) {
+                Record holder = records.get(target);
+                throw new PluginOperationException(409, "The plugin directory already has a file named " + target
+                        + (holder == null ? "" : " (plugin '" + holder.id() + "')") + "; choose another file name.");
+            }
+        }
+        Path targetPath = options.dir().resolve(target);
+        Path backup = null;
+        if (existing != null) {
+            backup = stagingDir.resolve("backup-" + UUID.randomUUID() + ".jar");
+            move(targetPath, backup);
+        }
+        move(staged, targetPath);
+        reconcile(Set.of());
+
+        Record record = records.get(target);
+        String failure = record == null ? "the jar disappeared from the plugin directory"
+                : record.rejected != null ? record.rejected.reason()
+                : record.state == PluginState.FAILED ? record.reason : null;
+        if (failure == null) {
+            if (backup != null) {
+                Files.deleteIfExists(backup);
+            }
+            return new Upload(view(candidate.id()), existing == null);
+        }
+        // Put everything back as it was.
+        Files.deleteIfExists(targetPath);
+        if (backup != null) {
+            move(backup, targetPath);
+            if (record != null && record.unit != null) {
+                record.stamp = FileStamp.orNull(targetPath);
+                record.inspection = new Inspection.Accepted(record.unit.candidate());
+                record.rejected = null;
+                record.state = PluginState.STARTED;
+                record.reason = null;
+            }
+        }
+        reconcile(Set.of());
+        throw new PluginOperationException(422, "Plugin '" + candidate.id() + "' " + candidate.version()
+                + " failed to start, so it was not installed: " + failure);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Reconciliation: the heart of the manager. Operations thread only.
+
+    private void reconcile(Set<String> reload) {
+        long startedNanos = System.nanoTime();
+        Map<String, PluginView> before = viewsByFile();
+        List<PluginUnit> retiring = new ArrayList<>();
+        Map<String, Path> jars = scanDirectory();
+
+        // Jars that are gone.
+        for (Iterator<Map.Entry<String, Record>> it = records.entrySet().iterator(); it.hasNext(); ) {
+            Record record = it.next().getValue();
+            if (!jars.containsKey(record.file)) {
+                if (record.unit != null) {
+                    retiring.add(record.unit);
+                }
+                it.remove();
+            }
+        }
+        // Jars that are new or changed (or to reload): inspect them.
+        for (Map.Entry<String, Path> jar : jars.entrySet()) {
+            Record record = records.computeIfAbsent(jar.getKey(), Record::new);
+            FileStamp stamp = FileStamp.orNull(jar.getValue());
+            if (stamp == null) {
+                continue;
+            }
+            boolean changed = record.stamp == null || !stamp.sameAs(record.stamp);
+            if (changed || reload.contains(record.id())) {
+                record.inspection = inspector.inspect(jar.getValue());
+                record.stamp = stamp;
+                record.dirty = true;
+                if (record.unit != null && record.inspection instanceof Inspection.Accepted accepted
+                        && !accepted.candidate().id().equals(record.unit.id())) {
+                    // The file now holds another plugin: the one it held is gone.
+                    retiring.add(record.unit);
+                    record.unit = null;
+                    record.rejected = null;
+                }
+            }
+        }
+
+        Map<String, Record> winners = chooseWinners(retiring);
+        Set<String> cyclic = new HashSet<>();
+        List<String> order = dependencyOrder(winners, cyclic);
+
+        Map<String, PluginUnit> next = new LinkedHashMap<>();
+        Set<PluginUnit> fresh = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (String id : order) {
+            Record record = winners.get(id);
+            if (cyclic.contains(id)) {
+                record.rejected = null;
+                retireUnit(record, retiring);
+                continue;
+            }
+            if (disabled.contains(id)) {
+                record.set(PluginState.DISABLED, null);
+                record.rejected = null;
+                retireUnit(record, retiring);
+                continue;
+            }
+            PluginCandidate candidate = record.candidate();
+            List<PluginUnit> dependencyUnits = new ArrayList<>();
+            String blocked = null;
+            PluginState blockedState = PluginState.FAILED;
+            for (PluginDependency dependency : candidate.dependencies()) {
+                Record dependencyRecord = winners.get(dependency.getPluginId());
+                String wanted = "plugin '" + dependency.getPluginId() + "'"
+                        + ("*".equals(dependency.getPluginVersionSupport()) ? "" : " " + dependency.getPluginVersionSupport());
+                if (dependencyRecord == null) {
+                    if (!dependency.isOptional()) {
+                        blocked = "needs " + wanted + ", which is not installed";
+                        break;
+                    }
+                    continue;
+                }
+                String installed = dependencyRecord.candidate().version();
+                if (!PluginJarInspector.satisfies(installed, dependency.getPluginVersionSupport())) {
+                    if (!dependency.isOptional()) {
+                        blocked = "needs " + wanted + ", but " + installed + " is installed";
+                        break;
+                    }
+                    continue;
+                }
+                PluginUnit dependencyUnit = next.get(dependency.getPluginId());
+                if (dependencyUnit == null) {
+                    if (!dependency.isOptional()) {
+                        boolean off = dependencyRecord.state == PluginState.DISABLED || dependencyRecord.state == PluginState.STOPPED;
+                        blockedState = off ? PluginState.STOPPED : PluginState.FAILED;
+                        blocked = "needs " + wanted + ", which is " + dependencyRecord.state.name().toLowerCase();
+                        break;
+                    }
+                    continue;
+                }
+                dependencyUnits.add(dependencyUnit);
+            }
+            if (blocked != null) {
+                record.set(blockedState, blocked);
+                retireUnit(record, retiring);
+                continue;
+            }
+
+            boolean dependenciesChanged = record.unit != null && !sameUnits(record.unit.dependencies(), dependencyUnits);
+            boolean build = record.unit == null || record.dirty || reload.contains(id) || dependenciesChanged;
+            if (!build) {
+                next.put(id, record.unit);
+                record.set(PluginState.STARTED, null);
+                continue;
+            }
+            if (record.inspection instanceof Inspection.Rejected rejected) {
+                // The jar on disk is bad; a live version may keep serving if nothing it uses changed.
+                keepOrFail(record, next, retiring, dependenciesChanged, rejected.version(), rejected.reason());
+                continue;
+            }
+            ObjectNode config;
+            try {
+                config = sections.resolve(id, candidate.configSchema());
+            } catch (ConfigException e) {
+                keepOrFail(record, next, retiring, dependenciesChanged, candidate.version(),
+                        "invalid configuration: " + String.join("; ", e.problems()));
+                continue;
+            }
+            Collection<PluginUnit> others = othersFor(id, next, winners);
+            UnitFactory.Built built = factory.build(candidate, config, dependencyUnits, others);
+            if (built instanceof UnitFactory.Built.Ok ok) {
+                if (record.unit != null) {
+                    retiring.add(record.unit);
+                }
+                record.unit = ok.unit();
+                record.rejected = null;
+                record.set(PluginState.STARTED, null);
+                next.put(id, ok.unit());
+                fresh.add(ok.unit());
+            } else {
+                keepOrFail(record, next, retiring, dependenciesChanged, candidate.version(), ((UnitFactory.Built.Failed) built).reason());
+            }
+        }
+        for (Record record : records.values()) {
+            record.dirty = false;
+        }
+
+        if (!sameUnits(List.copyOf(current.units().values()), List.copyOf(next.values())) || !retiring.isEmpty()) {
+            Generation previous = current;
+            Generation generation = new Generation(++generations, next);
+            fresh.forEach(unit -> unit.wentLiveIn(generation.number()));
+            current = generation;
+            previous.close();
+            draining.add(previous);
+            scheduleRetirement(retiring);
+            emit(new PluginEvent("generation", null, null, null, null, generation.number(), Instant.now()));
+            LOG.info("Plugin generation {} is live: {}", generation.number(),
+                    next.isEmpty() ? "no plugins" : String.join(", ", next.values().stream().map(PluginUnit::toString).toList()));
+            swapTimer.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+        }
+        publishViews(before);
+    }
+
+    /** Picks, per plugin id, the one jar that provides it; the others are duplicates. */
+    private Map<String, Record> chooseWinners(List<PluginUnit> retiring) {
+        Map<String, Record> winners = new TreeMap<>();
+        for (Record record : records.values()) {
+            record.duplicate = false;
+            boolean usable = record.inspection instanceof Inspection.Accepted || record.unit != null;
+            if (!usable) {
+                Inspection.Rejected rejected = (Inspection.Rejected) record.inspection;
+                record.set(PluginState.FAILED, rejected.reason());
+                continue;
+            }
+            String id = record.id();
+            Record holder = winners.get(id);
+            if (holder == null) {
+                winners.put(id, record);
+            } else if (record.unit != null && holder.unit == null) {
+                winners.put(id, record);
+                markDuplicate(holder, record, retiring);
+            } else {
+                markDuplicate(record, holder, retiring);
+            }
+        }
+        return winners;
+    }
+
+    private static void markDuplicate(Record loser, Record winner, List<PluginUnit> retiring) {
+        loser.duplicate = true;
+        loser.set(PluginState.FAILED, "duplicate plugin id '" + winner.id() + "': " + winner.file
+                + " already provides it; remove one of the two files");
+        loser.rejected = null;
+        if (loser.unit != null) {
+            retiring.add(loser.unit);
+            loser.unit = null;
+        }
+    }
+
+    /** Dependencies before dependents; members of a cycle are marked failed (and come last). */
+    private List<String> dependencyOrder(Map<String, Record> winners, Set<String> cyclic) {
+        List<String> order = new ArrayList<>();
+        Map<String, Integer> mark = new HashMap<>();
+        for (String id : winners.keySet()) {
+            visit(id, winners, mark, new ArrayDeque<>(), order, cyclic);
+        }
+        return order;
+    }
+
+    private void visit(String id, Map<String, Record> winners, Map<String, Integer> mark, Deque<String> path, List<String> order,
+                       Set<String> cyclic) {
+        Integer state = mark.get(id);
+        if (state != null) {
+            if (state == 1) {
+                List<String> cycle = new ArrayList<>();
+                boolean in = false;
+                for (Iterator<String> it = path.descendingIterator(); it.hasNext(); ) {
+                    String step = it.next();
+                    in |= step.equals(id);
+                    if (in) {
+                        cycle.add(step);
+                    }
+                }
+                cycle.add(id);
+                String text = "dependency cycle: " + String.join(" -> ", cycle);
+                for (String member : cycle) {
+                    winners.get(member).set(PluginState.FAILED, text);
+                    cyclic.add(member);
+                }
+            }
+            return;
+        }
+        mark.put(id, 1);
+        path.push(id);
+        for (PluginDependency dependency : winners.get(id).candidate().dependencies()) {
+            if (winners.containsKey(dependency.getPluginId())) {
+                visit(dependency.getPluginId(), winners, mark, path, order, cyclic);
+            }
+        }
+        path.pop();
+        mark.put(id, 2);
+        order.add(id);
+    }
+
+    private void keepOrFail(Record record, Map<String, PluginUnit> next, List<PluginUnit> retiring,
+                            boolean dependenciesChanged, String version, String reason) {
+        if (record.unit != null && !dependenciesChanged) {
+            next.put(record.id(), record.unit);
+            record.rejected = new PluginView.Rejection(version, reason, Instant.now());
+            record.set(PluginState.STARTED, null);
+            LOG.warn("Plugin {} {} was not swapped in, {} keeps serving: {}", record.id(), version, record.unit.version(), reason);
+        } else {
+            record.rejected = null;
+            record.set(PluginState.FAILED, reason);
+            retireUnit(record, retiring);
+        }
+    }
+
+    private static void retireUnit(Record record, List<PluginUnit> retiring) {
+        if (record.unit != null) {
+            retiring.add(record.unit);
+            record.unit = null;
+        }
+    }
+
+    /** Units that will be live next to plugin {@code id}: those decided so far, and those not yet reconsidered. */
+    private static Collection<PluginUnit> othersFor(String id, Map<String, PluginUnit> next, Map<String, Record> winners) {
+        List<PluginUnit> others = new ArrayList<>(next.values());
+        for (Map.Entry<String, Record> winner : winners.entrySet()) {
+            if (!winner.getKey().equals(id) && !next.containsKey(winner.getKey()) && winner.getValue().unit != null) {
+                others.add(winner.getValue().unit);
+            }
+        }
+        return others;
+    }
+
+    private static boolean sameUnits(List<PluginUnit> a, List<PluginUnit> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        Set<PluginUnit> set = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(a);
+        return set.containsAll(b);
+    }
+
+    /**
+     * Retires units once every superseded generation has no request left (or the drain time is
+     * up): dependents first, then what they depend on, so no class loader closes under a user.
+     */
+    private void scheduleRetirement(List<PluginUnit> units) {
+        if (units.isEmpty()) {
+            return;
+        }
+        List<PluginUnit> ordered = retirementOrder(units);
+        List<Generation> waitFor = List.copyOf(draining);
+        retirements.execute(() -> {
+            try {
+                long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+                for (Generation generation : waitFor) {
+                    if (!generation.awaitDrained(deadline)) {
+                        LOG.warn("Generation {} still has {} request(s) after {}; retiring {} anyway", generation.number(),
+                                generation.activeRequests(), options.drainTimeout(), ordered);
+                    }
+                    draining.remove(generation);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            for (PluginUnit unit : ordered) {
+                factory.destroy(unit);
+                leaks.watch(unit.id(), unit.version(), unit.loader());
+                LOG.info("Plugin {} {} retired", unit.id(), unit.version());
+            }
+        });
+    }
+
+    private static List<PluginUnit> retirementOrder(List<PluginUnit> units) {
+        List<PluginUnit> ordered = new ArrayList<>();
+        Set<PluginUnit> placed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<PluginUnit> batch = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        batch.addAll(units);
+        while (ordered.size() < units.size()) {
+            for (PluginUnit unit : units) {
+                if (placed.contains(unit)) {
+                    continue;
+                }
+                boolean hasLiveDependent = units.stream().anyMatch(other -> !placed.contains(other) && other != unit
+                        && other.dependencies().contains(unit) && batch.contains(other));
+                if (!hasLiveDependent) {
+                    ordered.add(unit);
+                    placed.add(unit);
+                }
+            }
+        }
+        return ordered;
+    }
+
+    private Map<String, Path> scanDirectory() {
+        Map<String, Path> jars = new TreeMap<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(options.dir(), "*.jar")) {
+            for (Path path : stream) {
+                String name = path.getFileName().toString();
+                if (!name.startsWith(".") && Files.isRegularFile(path)) {
+                    jars.put(name, path);
+                }
+            }
+        } catch (IOException e) {
+            LOG.error("Cannot list the plugin directory {}: {}", options.dir(), e.getMessage());
+            return records.keySet().stream().collect(TreeMap::new, (m, k) -> m.put(k, options.dir().resolve(k)), Map::putAll);
+        }
+        return jars;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Views and events.
+
+    private void publishViews(Map<String, PluginView> before) {
+        List<PluginView> list = new ArrayList<>();
+        for (Record record : records.values()) {
+            list.add(record.view());
+        }
+        list.sort(Comparator.comparing(PluginView::id).thenComparing(PluginView::file));
+        views = List.copyOf(list);
+        for (PluginView view : list) {
+            PluginView old = before.get(view.file());
+            if (old == null || old.state() != view.state() || !Objects.equals(old.version(), view.version())
+                    || !Objects.equals(old.reason(), view.reason()) || !Objects.equals(old.generation(), view.generation())
+                    || !Objects.equals(old.rejected(), view.rejected())) {
+                logChange(view);
+                emit(new PluginEvent("plugin", view.id(), view.version(), view.state(),
+                        view.rejected() != null ? "rejected " + view.rejected().version() + ": " + view.rejected().reason() : view.reason(),
+                        current.number(), Instant.now()));
+            }
+        }
+        for (PluginView old : before.values()) {
+            if (list.stream().noneMatch(v -> v.file().equals(old.file()))) {
+                LOG.info("Plugin {} {} removed ({} deleted)", old.id(), old.version(), old.file());
+                emit(new PluginEvent("plugin", old.id(), old.version(), PluginState.STOPPED, "removed: " + old.file() + " was deleted",
+                        current.number(), Instant.now()));
+            }
+        }
+    }
+
+    private static void logChange(PluginView view) {
+        switch (view.state()) {
+            case STARTED -> {
+                if (view.rejected() != null) {
+                    LOG.warn("Plugin {}: {} {} rejected, {} keeps serving: {}", view.id(), view.file(), view.rejected().version(),
+                            view.version(), view.rejected().reason());
+                } else {
+                    LOG.info("Plugin {} {} started{}", view.id(), view.version(),
+                            view.routes().isEmpty() ? "" : " (" + view.routes().stream().map(r -> r.method() + " " + r.path()).distinct().toList() + ")");
+                }
+            }
+            case FAILED -> LOG.warn("Plugin {} ({}) FAILED: {}", view.id(), view.file(), view.reason());
+            case STOPPED -> LOG.info("Plugin {} {} stopped: {}", view.id(), view.version(), view.reason());
+            case DISABLED -> LOG.info("Plugin {} {} disabled", view.id(), view.version());
+        }
+    }
+
+    private Map<String, PluginView> viewsByFile() {
+        Map<String, PluginView> byFile = new HashMap<>();
+        for (PluginView view : views) {
+            byFile.put(view.file(), view);
+        }
+        return byFile;
+    }
+
+    private void emit(PluginEvent event) {
+        for (Consumer<PluginEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.debug("Plugin event listener failed", e);
+            }
+        }
+    }
+
+    private PluginView view(String id) {
+        return get(id).orElseThrow(() -> new PluginOperationException(404, "No plugin with id '" + id + "'."));
+    }
+
+    private void requireKnown(String id) {
+        if (records.values().stream().noneMatch(r -> r.id().equals(id))) {
+            throw new PluginOperationException(404, "No plugin with id '" + id + "'.");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Plumbing.
+
+    private <T> T run(Callable<T> operation) {
+        if (closed) {
+            throw new PluginOperationException(503, "The host is shutting down.");
+        }
+        Future<T> future = ops.submit(operation);
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PluginOperationException(503, "Interrupted while waiting for the plugin operation.");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof PluginOperationException operationException) {
+                throw operationException;
+            }
+            if (cause instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private static long copyLimited(InputStream in, Path target, long limit) throws IOException {
+        long total = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(target)) {
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                total += read;
+                if (total > limit) {
+                    return -1;
+                }
+                out.write(buffer, 0, read);
+            }
+        }
+        return total;
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    /** Deletes loaded-jar copies left behind by host processes that are no longer running. */
+    private void removeStaleCopies() {
+        Path active = stateDir.resolve("active");
+        if (!Files.isDirectory(active)) {
+            return;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(active, "*.jar")) {
+            for (Path copy : stream) {
+                var matcher = ACTIVE_COPY.matcher(copy.getFileName().toString());
+                if (matcher.matches() && ProcessHandle.of(Long.parseLong(matcher.group(1))).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                Files.deleteIfExists(copy);
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.debug("Cleaning {}", active, e);
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(stagingDir)) {
+            for (Path leftover : stream) {
+                Files.deleteIfExists(leftover);
+            }
+        } catch (IOException e) {
+            LOG.debug("Cleaning {}", stagingDir, e);
+        }
+    }
+
+    /**
+     * Stops every plugin (after the requests inside them finished, within the drain time) and
+     * the manager's threads. Called once the server no longer accepts requests.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (watcher != null) {
+            watcher.close();
+        }
+        try {
+            ops.submit(() -> {
+                closed = true;
+                Map<String, PluginView> before = viewsByFile();
+                Generation previous = current;
+                List<PluginUnit> all = new ArrayList<>(previous.units().values());
+                current = new Generation(++generations, Map.of());
+                previous.close();
+                draining.add(previous);
+                for (Record record : records.values()) {
+                    if (record.unit != null) {
+                        record.unit = null;
+                        record.set(PluginState.STOPPED, "the host is shutting down");
+                    }
+                }
+                scheduleRetirement(all);
+                publishViews(before);
+                return null;
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.error("Stopping the plugins failed", e.getCause());
+        }
+        closed = true;
+        ops.shutdown();
+        retirements.shutdown();
+        try {
+            if (!retirements.awaitTermination(options.drainTimeout().plus(options.callTimeout()).plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Some plugins did not stop in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        leaks.close();
+    }
+
+    /** One jar in the plugin directory and what became of it. Operations thread only. */
+    private final class Record {
+        final String file;
+        FileStamp stamp;
+        Inspection inspection;
+        PluginUnit unit;
+        PluginState state = PluginState.STOPPED;
+        String reason;
+        Instant since = Instant.now();
+        PluginView.Rejection rejected;
+        boolean dirty;
+        boolean duplicate;
+
+        Record(String file) {
+            this.file = file;
+        }
+
+        String id() {
+            if (unit != null) {
+                return unit.id();
+            }
+            if (inspection instanceof Inspection.Accepted accepted) {
+                return accepted.candidate().id();
+            }
+            if (inspection instanceof Inspection.Rejected rejected && rejected.id() != null) {
+                return rejected.id();
+            }
+            String base = file.substring(0, file.length() - ".jar".length());
+            return base.isEmpty() ? file : base;
+        }
+
+        String version() {
+            if (unit != null) {
+                return unit.version();
+            }
+            if (inspection instanceof Inspection.Accepted accepted) {
+                return accepted.candidate().version();
+            }
+            return inspection instanceof Inspection.Rejected rejected ? rejected.version() : null;
+        }
+
+        /** The candidate that describes this plugin: the jar's, or the live version's when the jar was rejected. */
+        PluginCandidate candidate() {
+            return inspection instanceof Inspection.Accepted accepted ? accepted.candidate() : unit.candidate();
+        }
+
+        void set(PluginState state, String reason) {
+            if (this.state != state || !Objects.equals(this.reason, reason)) {
+                this.since = Instant.now();
+            }
+            this.state = state;
+            this.reason = reason;
+        }
+
+        PluginView view() {
+            PluginUnit live = unit;
+            List<RouteInfo> routes = live == null ? List.of() : live.routes();
+            List<PluginView.FilterInfo> filters = live == null ? List.of()
+                    : live.filters().stream().map(f -> new PluginView.FilterInfo(f.name(), f.priority())).toList();
+            List<String> healthChecks = live == null ? List.of() : List.copyOf(new java.util.TreeSet<>(live.healthChecks().keySet()));
+            List<String> dependencies = inspection instanceof Inspection.Accepted || live != null
+                    ? candidate().dependencies().stream().map(d -> d.getPluginId() + (d.isOptional() ? "?" : "")
+                    + ("*".equals(d.getPluginVersionSupport()) ? "" : "@" + d.getPluginVersionSupport())).toList()
+                    : List.of();
+            return new PluginView(id(), version(), state, reason, file, since, live == null ? null : live.generation(),
+                    routes, filters, healthChecks, dependencies, rejected);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.switchboard.runtime.plugins;
+
+import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.api.HealthCheck;
+import dev.switchboard.api.Platform;
+import dev.switchboard.api.PluginConfig;
+import dev.switchboard.api.PluginInfo;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The {@link Platform} one plugin version sees. Contributions are collected while
+ * {@code start} runs and sealed afterwards.
+ */
+final class UnitPlatform implements Platform {
+
+    private final PluginInfo info;
+    private final String hostVersion;
+    private final PluginConfig config;
+    private final MeterRegistry meters;
+    private final Logger log;
+
+    private final List<Object> jaxrs = new ArrayList<>();
+    private final List<GatewayFilter> filters = new ArrayList<>();
+    private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
+    private volatile boolean sealed;
+
+    UnitPlatform(PluginInfo info, String hostVersion, PluginConfig config, MeterRegistry meters) {
+        this.info = info;
+        this.hostVersion = hostVersion;
+        this.config = config;
+        this.meters = meters;
+        this.log = LoggerFactory.getLogger("plugin." + info.id());
+    }
+
+    @Override
+    public PluginInfo plugin() {
+        return info;
+    }
+
+    @Override
+    public String hostVersion() {
+        return hostVersion;
+    }
+
+    @Override
+    public PluginConfig config() {
+        return config;
+    }
+
+    @Override
+    public Logger log() {
+        return log;
+    }
+
+    @Override
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    @Override
+    public Platform jaxrs(Object... components) {
+        checkOpen("jaxrs");
+        for (Object component : components) {
+            jaxrs.add(Objects.requireNonNull(component, "JAX-RS component"));
+        }
+        return this;
+    }
+
+    @Override
+    public Platform filter(GatewayFilter filter) {
+        checkOpen("filter");
+        filters.add(Objects.requireNonNull(filter, "filter"));
+        return this;
+    }
+
+    @Override
+    public Platform healthCheck(String name, HealthCheck check) {
+        checkOpen("healthCheck");
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a health check needs a name");
+        }
+        if (healthChecks.putIfAbsent(name, Objects.requireNonNull(check, "check")) != null) {
+            throw new IllegalArgumentException("health check '" + name + "' is already declared");
+        }
+        return this;
+    }
+
+    private void checkOpen(String method) {
+        if (sealed) {
+            throw new IllegalStateException("Platform." + method + "() may only be called while SwitchboardPlugin.start() runs");
+        }
+    }
+
+    /** Ends the contribution phase and returns what was contributed. */
+    Contributions seal() {
+        sealed = true;
+        return new Contributions(jaxrs, filters, healthChecks);
+    }
+}

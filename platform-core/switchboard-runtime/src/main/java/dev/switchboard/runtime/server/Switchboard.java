@@ -1,0 +1,330 @@
+package dev.switchboard.runtime.server;
+
+import dev.switchboard.runtime.config.ConfigException;
+import dev.switchboard.runtime.config.Settings;
+import dev.switchboard.runtime.config.SwitchboardConfig;
+import dev.switchboard.runtime.plugins.PluginManager;
+import dev.switchboard.runtime.web.AdminAccessFilter;
+import dev.switchboard.runtime.web.AdminEvents;
+import dev.switchboard.runtime.web.AdminResource;
+import dev.switchboard.runtime.web.HealthResource;
+import dev.switchboard.runtime.web.HostServlet;
+import dev.switchboard.runtime.web.HostState;
+import dev.switchboard.runtime.web.JerseyApps;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.InetAddressSet;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+import java.net.BindException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The Switchboard host: Jetty with virtual threads, one servlet in front of the core and plugin
+ * JAX-RS applications, and the plugin manager. {@link #start} returns once it listens and the
+ * plugins in the plugin directory went through their first load; {@link #close} shuts down
+ * gracefully (stop accepting, let in-flight requests finish within {@code shutdown.timeout},
+ * then stop the plugins).
+ */
+public final class Switchboard implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
+
+    private final SwitchboardConfig config;
+    private final Server server;
+    private final ServerConnector http;
+    private final ServerConnector https;
+    private final PluginManager plugins;
+    private final CompositeMeterRegistry meters;
+    private final AdminEvents events;
+    private final String adminToken;
+    private final boolean adminTokenGenerated;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile HostState state = HostState.STARTING;
+
+    private Switchboard(SwitchboardConfig config) throws StartupException {
+        this.config = config;
+        Settings settings = config.settings();
+        InetAddressSet adminAddresses = adminAddresses(settings.admin().allowedAddresses());
+        this.adminTokenGenerated = settings.admin().token().isBlank();
+        this.adminToken = adminTokenGenerated ? generateToken() : settings.admin().token();
+        if (settings.tls().enabled()) {
+            checkKeystore(settings.tls());
+        }
+
+        this.meters = new CompositeMeterRegistry();
+        meters.add(new SimpleMeterRegistry());
+        this.events = new AdminEvents(Duration.ofSeconds(15));
+
+        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        threads.setName("switchboard");
+        threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("switchboard-vt-"));
+        this.server = new Server(threads);
+        server.setStopTimeout(settings.shutdown().timeout().toMillis());
+        server.setStopAtShutdown(false);
+        server.setErrorHandler(new ProblemErrors.ServerHandler());
+
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setSendServerVersion(false);
+        httpConfig.setSendXPoweredBy(false);
+        httpConfig.setRequestHeaderSize(settings.limits().maxRequestHeaders().bytesAsInt());
+        List<ConnectionFactory> plain = new ArrayList<>();
+        plain.add(new HttpConnectionFactory(httpConfig));
+        if (settings.http2()) {
+            plain.add(new HTTP2CServerConnectionFactory(httpConfig));
+        }
+        this.http = new ServerConnector(server, plain.toArray(ConnectionFactory[]::new));
+        http.setHost(settings.host());
+        http.setPort(settings.port());
+        http.setIdleTimeout(settings.limits().idleTimeout().toMillis());
+        server.addConnector(http);
+        this.https = settings.tls().enabled() ? tlsConnector(settings, httpConfig) : null;
+
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath("/");
+        context.setErrorHandler(new ProblemErrors.ServletHandler());
+        Settings.PluginSettings pluginSettings = settings.plugins();
+        this.plugins = new PluginManager(new PluginManager.Options(config.pluginsDir(), pluginSettings.watch(), pluginSettings.debounce(),
+                pluginSettings.drainTimeout(), pluginSettings.startTimeout(), pluginSettings.leakCheckDelay(),
+                pluginSettings.maxUpload().bytes(), Versions.switchboard()),
+                config.pluginSections(), meters, context::getServletContext);
+        plugins.addListener(events::publish);
+
+        HostServlet servlet = new HostServlet(plugins, () -> coreApplication(settings, adminAddresses));
+        ServletHolder holder = new ServletHolder("switchboard", servlet);
+        holder.setAsyncSupported(true);
+        holder.setInitOrder(0);
+        context.addServlet(holder, "/*");
+
+        long maxBody = settings.limits().maxRequestBody().bytes();
+        long maxUpload = pluginSettings.maxUpload().bytes();
+        GracefulHandler graceful = new GracefulHandler(new RequestBodyLimitHandler(
+                request -> "POST".equals(request.getMethod()) && "/admin/plugins".equals(request.getHttpURI().getDecodedPath())
+                        ? maxUpload : maxBody,
+                context));
+        server.setHandler(graceful);
+    }
+
+    /**
+     * Starts the host. Returns once it listens and the plugin directory has been loaded.
+     *
+     * @throws ConfigException  when a setting is unusable in a way only startup can tell
+     * @throws StartupException when the host cannot start (the port is taken, ...)
+     */
+    public static Switchboard start(SwitchboardConfig config) throws StartupException {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+        Switchboard host = new Switchboard(config);
+        host.run();
+        return host;
+    }
+
+    private void run() throws StartupException {
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly();
+            throw describeStartFailure(e);
+        }
+        LOG.info("Switchboard {} listening on {}{}", Versions.switchboard(), httpUri(),
+                httpsUri().map(u -> " and " + u).orElse(""));
+        try {
+            plugins.start();
+        } catch (Exception e) {
+            stopQuietly();
+            throw new StartupException("Cannot use the plugin directory " + config.pluginsDir() + ": " + e.getMessage(), e);
+        }
+        state = HostState.READY;
+    }
+
+    private StartupException describeStartFailure(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException bind) {
+                Settings settings = config.settings();
+                String where = settings.host() + ":" + settings.port();
+                String why = bind.getMessage() != null && bind.getMessage().toLowerCase().contains("in use")
+                        ? "the port is already in use" : bind.getMessage();
+                return new StartupException("Cannot listen on " + where + " (" + why + "). Stop the other process or choose another port: "
+                        + "--port, SWITCHBOARD_PORT, or port: in switchboard.yaml.", e);
+            }
+        }
+        return new StartupException("The server failed to start: " + e.getMessage(), e);
+    }
+
+    private ResourceConfig coreApplication(Settings settings, InetAddressSet adminAddresses) {
+        ResourceConfig core = JerseyApps.resourceConfig("core", Switchboard.class.getClassLoader());
+        Map<String, Object> about = new LinkedHashMap<>();
+        about.put("name", "Switchboard");
+        about.put("version", Versions.switchboard());
+        about.put("pluginsDir", config.pluginsDir().toString());
+        core.register(new HealthResource(() -> state, plugins, settings.health().checkTimeout(), settings.health().failOnPluginFailure()));
+        core.register(new AdminResource(plugins, events, about));
+        core.register(new AdminAccessFilter(adminAddresses, adminToken));
+        core.register(AdminResource.OperationExceptionMapper.class);
+        return core;
+    }
+
+    private ServerConnector tlsConnector(Settings settings, HttpConfiguration base) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(config.resolve(settings.tls().keystore()).toString());
+        ssl.setKeyStorePassword(settings.tls().keystorePassword());
+        ssl.setKeyStoreType(settings.tls().keystoreType());
+        HttpConfiguration secure = new HttpConfiguration(base);
+        secure.addCustomizer(new SecureRequestCustomizer());
+        HttpConnectionFactory http11 = new HttpConnectionFactory(secure);
+        ServerConnector connector;
+        if (settings.tls().http2()) {
+            // Cipher order per RFC 7540 section 9.2.2: HTTP/2 needs a TLS 1.2+ cipher that is not blacklisted.
+            ssl.setCipherComparator(org.eclipse.jetty.http2.HTTP2Cipher.COMPARATOR);
+            HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(secure);
+            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+            alpn.setDefaultProtocol(http11.getProtocol());
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, http11);
+        } else {
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, http11.getProtocol()), http11);
+        }
+        connector.setHost(settings.host());
+        connector.setPort(settings.tls().port());
+        connector.setIdleTimeout(settings.limits().idleTimeout().toMillis());
+        server.addConnector(connector);
+        return connector;
+    }
+
+    private void checkKeystore(Settings.Tls tls) {
+        if (tls.keystore().isBlank()) {
+            throw new ConfigException("tls.keystore: required when tls.enabled is true (the PKCS12 or JKS file with the server certificate)");
+        }
+        Path keystore = config.resolve(tls.keystore());
+        if (!Files.isReadable(keystore)) {
+            throw new ConfigException("tls.keystore: " + keystore + " does not exist or cannot be read");
+        }
+    }
+
+    private static InetAddressSet adminAddresses(List<String> patterns) {
+        InetAddressSet set = new InetAddressSet();
+        List<String> problems = new ArrayList<>();
+        for (String pattern : patterns) {
+            try {
+                set.add(pattern.strip());
+            } catch (RuntimeException e) {
+                problems.add("admin.allowed_addresses: '" + pattern + "' is not an IP address or CIDR range (like 10.0.0.0/8)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return set;
+    }
+
+    private static String generateToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    public URI httpUri() {
+        return URI.create("http://" + uriHost(config.settings().host()) + ":" + http.getLocalPort());
+    }
+
+    public Optional<URI> httpsUri() {
+        return https == null ? Optional.empty() : Optional.of(URI.create("https://" + uriHost(config.settings().host()) + ":" + https.getLocalPort()));
+    }
+
+    private static String uriHost(String host) {
+        if ("0.0.0.0".equals(host) || "::".equals(host)) {
+            return "127.0.0.1";
+        }
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    public SwitchboardConfig config() {
+        return config;
+    }
+
+    public PluginManager plugins() {
+        return plugins;
+    }
+
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** True when no token was configured and {@link #adminToken()} was generated for this run. */
+    public boolean adminTokenGenerated() {
+        return adminTokenGenerated;
+    }
+
+    public HostState state() {
+        return state;
+    }
+
+    /** Blocks until the server has stopped. */
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    /**
+     * Graceful shutdown: readiness goes down, event streams end with a last comment, connectors
+     * stop accepting, in-flight requests get up to {@code shutdown.timeout} to finish, then the
+     * plugins are stopped. Safe to call more than once.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        long started = System.nanoTime();
+        state = HostState.STOPPING;
+        LOG.info("Switchboard is shutting down (in-flight requests get up to {} ms)", config.settings().shutdown().timeout().toMillis());
+        events.close();
+        stopQuietly();
+        plugins.close();
+        meters.close();
+        LOG.info("Switchboard stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void stopQuietly() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("Stopping the server: {}", e.getMessage());
+        }
+    }
+}

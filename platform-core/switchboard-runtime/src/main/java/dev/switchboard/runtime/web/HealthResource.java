@@ -1,0 +1,154 @@
+package dev.switchboard.runtime.web;
+
+import dev.switchboard.api.Health;
+import dev.switchboard.api.HealthCheck;
+import dev.switchboard.runtime.plugins.PluginManager;
+import dev.switchboard.runtime.plugins.PluginState;
+import dev.switchboard.runtime.plugins.PluginView;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * {@code /health/live}: the process answers. {@code /health/ready}: the host can serve, with the
+ * state of each component and each plugin (its own health checks run in parallel, each bounded
+ * by {@code health.check_timeout}).
+ *
+ * <p>Status: {@code UP}; {@code DEGRADED} when a plugin FAILED or a check reports DEGRADED/DOWN
+ * (still 200: a failing plugin fails alone); {@code DOWN} with 503 while starting or stopping, or
+ * for plugin trouble when {@code health.fail_on_plugin_failure} is set.
+ */
+@Path("/health")
+@Produces(MediaType.APPLICATION_JSON)
+public final class HealthResource {
+
+    private final Supplier<HostState> state;
+    private final PluginManager plugins;
+    private final Duration checkTimeout;
+    private final boolean failOnPluginFailure;
+
+    public HealthResource(Supplier<HostState> state, PluginManager plugins, Duration checkTimeout, boolean failOnPluginFailure) {
+        this.state = state;
+        this.plugins = plugins;
+        this.checkTimeout = checkTimeout;
+        this.failOnPluginFailure = failOnPluginFailure;
+    }
+
+    @GET
+    @Path("/live")
+    public Map<String, Object> live() {
+        return Map.of("status", "UP");
+    }
+
+    @GET
+    @Path("/ready")
+    public Response ready() {
+        HostState host = state.get();
+        Map<String, Object> components = new LinkedHashMap<>();
+        components.put("server", Map.of("status", host == HostState.READY ? "UP" : "DOWN", "state", host.name()));
+
+        Map<String, Map<String, Object>> pluginReports = new LinkedHashMap<>();
+        Map<String, Map<String, HealthCheck>> checks = plugins.healthChecks();
+        Map<String, Map<String, Health>> results = runChecks(checks);
+        Health.Status pluginsStatus = Health.Status.UP;
+        for (PluginView view : plugins.list()) {
+            Map<String, Object> report = new LinkedHashMap<>();
+            Health.Status status = view.state() == PluginState.FAILED ? Health.Status.DOWN : Health.Status.UP;
+            report.put("state", view.state());
+            if (view.version() != null) {
+                report.put("version", view.version());
+            }
+            if (view.reason() != null) {
+                report.put("reason", view.reason());
+            }
+            Map<String, Health> pluginChecks = view.state() == PluginState.STARTED ? results.get(view.id()) : null;
+            if (pluginChecks != null) {
+                Map<String, Object> checkReports = new LinkedHashMap<>();
+                pluginChecks.forEach((name, health) -> {
+                    checkReports.put(name, report(health));
+                });
+                for (Health health : pluginChecks.values()) {
+                    status = worse(status, health.status());
+                }
+                report.put("checks", checkReports);
+            }
+            report.put("status", status.name());
+            pluginReports.put(pluginReports.containsKey(view.id()) ? view.id() + " (" + view.file() + ")" : view.id(), report);
+            Health.Status counted = status == Health.Status.DOWN && !failOnPluginFailure ? Health.Status.DEGRADED : status;
+            pluginsStatus = worse(pluginsStatus, counted);
+        }
+        components.put("plugins", Map.of("status", pluginsStatus.name(), "generation", plugins.current().number(), "plugins", pluginReports));
+
+        Health.Status overall = host == HostState.READY ? pluginsStatus : Health.Status.DOWN;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", overall.name());
+        body.put("components", components);
+        return Response.status(overall == Health.Status.DOWN ? 503 : 200).entity(body).type(MediaType.APPLICATION_JSON).build();
+    }
+
+    private Map<String, Map<String, Health>> runChecks(Map<String, Map<String, HealthCheck>> checks) {
+        Map<String, Map<String, FutureTask<Health>>> tasks = new LinkedHashMap<>();
+        checks.forEach((plugin, named) -> {
+            Map<String, FutureTask<Health>> pluginTasks = new LinkedHashMap<>();
+            named.forEach((name, check) -> {
+                FutureTask<Health> task = new FutureTask<>(check::check);
+                Thread.ofVirtual().name("health-" + plugin + "-" + name).start(task);
+                pluginTasks.put(name, task);
+            });
+            tasks.put(plugin, pluginTasks);
+        });
+        // A check that hangs is reported DOWN and left behind; it never holds up the answer.
+        long deadline = System.nanoTime() + checkTimeout.toNanos();
+        Map<String, Map<String, Health>> results = new LinkedHashMap<>();
+        tasks.forEach((plugin, named) -> {
+            Map<String, Health> pluginResults = new LinkedHashMap<>();
+            named.forEach((name, task) -> pluginResults.put(name, outcome(task, deadline)));
+            results.put(plugin, pluginResults);
+        });
+        return results;
+    }
+
+    private Health outcome(FutureTask<Health> task, long deadline) {
+        try {
+            Health health = task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return health == null ? Health.down("the check returned nothing") : health;
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            return Health.down("no answer within " + checkTimeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Health.down("interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return Health.down("the check failed: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+        }
+    }
+
+    private static Map<String, Object> report(Health health) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("status", health.status().name());
+        if (!health.detail().isEmpty()) {
+            result.put("detail", health.detail());
+        }
+        if (!health.details().isEmpty()) {
+            result.put("details", health.details());
+        }
+        return result;
+    }
+
+    private static Health.Status worse(Health.Status a, Health.Status b) {
+        return a.ordinal() >= b.ordinal() ? a : b;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.switchboard.runtime.web;
+
+import dev.switchboard.runtime.gateway.GatewayChainRunner;
+import dev.switchboard.runtime.plugins.Generation;
+import dev.switchboard.runtime.plugins.PluginManager;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The one servlet of the host, mounted at {@code /*}: every request enters here.
+ *
+ * <pre>
+ * /admin, /health          → core application (no plugin filters: the operator always gets in)
+ * anything else            → gateway filters of the live generation, then
+ *   /api/events, /api/skills, /api/jobs → core application (never reloaded)
+ *   a plugin route                      → that plugin's application, in the same generation
+ *   otherwise                           → 404 problem
+ * </pre>
+ *
+ * A request holds its generation from the first filter to the end of the route, so a swap can
+ * neither split it nor pull the plugin from under it. A plugin request that goes asynchronous
+ * keeps the generation until it completes; core requests release it when the servlet returns, so
+ * core streams never hold back the retirement of a plugin.
+ */
+public final class HostServlet extends HttpServlet {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostServlet.class);
+
+    private final PluginManager plugins;
+    private final Supplier<ResourceConfig> coreApplication;
+    private transient ServletContainer core;
+
+    public HostServlet(PluginManager plugins, Supplier<ResourceConfig> coreApplication) {
+        this.plugins = plugins;
+        this.coreApplication = coreApplication;
+    }
+
+    @Override
+    public void init() throws ServletException {
+        core = JerseyApps.start(coreApplication.get(), getServletContext(), "core");
+    }
+
+    @Override
+    public void destroy() {
+        if (core != null) {
+            core.destroy();
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = pathOf(request);
+        try {
+            if (CoreRoutes.filterExempt(path)) {
+                core.service(request, response);
+                return;
+            }
+            Generation generation = plugins.enterCurrent();
+            AtomicBoolean released = new AtomicBoolean();
+            boolean pluginRoute = !CoreRoutes.servedByCore(path);
+            try {
+                GatewayChainRunner.run(generation, request, response, path, (req, res) -> route(generation, path, req, res));
+            } finally {
+                if (pluginRoute && request.isAsyncStarted()) {
+                    request.getAsyncContext().addListener(new ReleaseOnComplete(generation, released));
+                } else if (released.compareAndSet(false, true)) {
+                    generation.exit();
+                }
+            }
+        } catch (Exception e) {
+            fail(request, response, path, e);
+        }
+    }
+
+    private void route(Generation generation, String path, HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        if (CoreRoutes.servedByCore(path)) {
+            core.service(request, response);
+            return;
+        }
+        if (!generation.serve(path, request, response)) {
+            String prefix = CoreRoutes.hostPrefixOf(path);
+            writeProblem(response, 404, prefix == null
+                    ? "No route matches " + request.getMethod() + " " + path + "."
+                    : "Nothing is served under " + prefix + " in this version of Switchboard.");
+        }
+    }
+
+    private static void fail(HttpServletRequest request, HttpServletResponse response, String path, Exception e) throws IOException {
+        String reference = UUID.randomUUID().toString().substring(0, 8);
+        LOG.error("Request {} {} failed (reference {})", request.getMethod(), path, reference, e);
+        if (!response.isCommitted()) {
+            response.reset();
+            writeProblem(response, 500, "The server failed to handle this request. Reference: " + reference + ".");
+        }
+    }
+
+    static void writeProblem(HttpServletResponse response, int status, String detail) throws IOException {
+        byte[] body = Problems.json(status, detail).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType(Problems.MEDIA_TYPE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** The decoded path below the context, always starting with {@code /}. */
+    static String pathOf(HttpServletRequest request) {
+        String servletPath = request.getServletPath() == null ? "" : request.getServletPath();
+        String pathInfo = request.getPathInfo() == null ? "" : request.getPathInfo();
+        String path = servletPath + pathInfo;
+        return path.isEmpty() ? "/" : path;
+    }
+
+    private record ReleaseOnComplete(Generation generation, AtomicBoolean released) implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
+        }
+
+        private void release() {
+            if (released.compareAndSet(false, true)) {
+                generation.exit();
+            }
+        }
+    }
+}

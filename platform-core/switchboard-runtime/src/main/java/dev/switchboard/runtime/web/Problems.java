@@ -1,0 +1,66 @@
+package dev.switchboard.runtime.web;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.Map;
+
+/**
+ * RFC 9457 problem details: the body of every 4xx and 5xx the host sends. A problem has a
+ * {@code title} (the status's standard phrase), the {@code status}, and a {@code detail} a person
+ * can act on; extra members carry facts (a reason, the allowed methods). Never a stack trace.
+ */
+public final class Problems {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    public static final MediaType MEDIA = MediaType.valueOf(MEDIA_TYPE);
+
+    private static final JsonMapper JSON = JsonMapper.shared();
+
+    private Problems() {
+    }
+
+    /** The problem document as a JSON tree. */
+    public static ObjectNode body(int status, String detail, Map<String, ?> extras) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("type", "about:blank");
+        node.put("title", title(status));
+        node.put("status", status);
+        node.put("detail", detail == null || detail.isBlank() ? title(status) : detail);
+        if (extras != null) {
+            extras.forEach((key, value) -> node.set(key, JSON.valueToTree(value)));
+        }
+        return node;
+    }
+
+    /** The problem document as JSON text. */
+    public static String json(int status, String detail) {
+        return body(status, detail, Map.of()).toString();
+    }
+
+    /** A JAX-RS response carrying a problem. */
+    public static Response response(int status, String detail) {
+        return response(status, detail, Map.of());
+    }
+
+    public static Response response(int status, String detail, Map<String, ?> extras) {
+        return Response.status(status).type(MEDIA).entity(body(status, detail, extras).toString()).build();
+    }
+
+    /** The standard reason phrase of a status code. */
+    public static String title(int status) {
+        Response.Status known = Response.Status.fromStatusCode(status);
+        if (known != null) {
+            return known.getReasonPhrase();
+        }
+        return switch (status) {
+            case 422 -> "Unprocessable Content";
+            case 425 -> "Too Early";
+            case 431 -> "Request Header Fields Too Large";
+            case 413 -> "Content Too Large";
+            default -> status >= 500 ? "Server Error" : status >= 400 ? "Client Error" : "Status " + status;
+        };
+    }
+}
