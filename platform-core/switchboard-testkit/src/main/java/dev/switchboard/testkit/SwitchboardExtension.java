@@ -1,0 +1,302 @@
+package dev.switchboard.testkit;
+
+import dev.switchboard.runtime.config.ConfigLoader;
+import dev.switchboard.runtime.config.ConfigOverride;
+import dev.switchboard.runtime.plugins.PluginState;
+import dev.switchboard.runtime.plugins.PluginView;
+import dev.switchboard.runtime.server.StartupException;
+import dev.switchboard.runtime.server.Switchboard;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Boots a real Switchboard host for a test, with the plugin jars under test, on a free loopback
+ * port, in a fresh home directory; stops it (gracefully) and deletes the directory afterwards.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static SwitchboardExtension switchboard = SwitchboardExtension.builder()
+ *         .plugin(Path.of("target/hello-plugin-1.0.0.jar"))
+ *         .set("hello.greeting", "Hi")
+ *         .build();
+ *
+ * @Test
+ * void greets() throws Exception {
+ *     assertThat(switchboard.get("/api/hello").body()).contains("Hi");
+ * }
+ * }</pre>
+ *
+ * In a {@code static} field the host lives for the whole test class; in an instance field, for
+ * each test.
+ */
+public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+
+    /** The admin token the test host uses, unless the test sets {@code admin.token}. */
+    public static final String ADMIN_TOKEN = "switchboard-test-admin-token";
+
+    private final List<Path> plugins;
+    private final Map<String, String> settings;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private Path home;
+    private Switchboard host;
+    private boolean perClass;
+
+    private SwitchboardExtension(Builder builder) {
+        this.plugins = List.copyOf(builder.plugins);
+        this.settings = new LinkedHashMap<>(builder.settings);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** How the host is set up. */
+    public static final class Builder {
+        private final List<Path> plugins = new ArrayList<>();
+        private final Map<String, String> settings = new LinkedHashMap<>();
+
+        private Builder() {
+            settings.put("host", "127.0.0.1");
+            settings.put("port", "0");
+            settings.put("admin.token", ADMIN_TOKEN);
+            settings.put("plugins.debounce", "50ms");
+            settings.put("plugins.drain_timeout", "5s");
+            settings.put("plugins.leak_check_delay", "200ms");
+            settings.put("shutdown.timeout", "5s");
+        }
+
+        /** A plugin jar to put in the plugin directory before the host starts. */
+        public Builder plugin(Path jar) {
+            plugins.add(jar);
+            return this;
+        }
+
+        /** Sets a configuration key, as {@code --set key=value} would (host keys and plugin sections alike). */
+        public Builder set(String key, String value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        public SwitchboardExtension build() {
+            return new SwitchboardExtension(this);
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        perClass = true;
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+        deleteHome();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        if (!perClass) {
+            start();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!perClass) {
+            stop();
+            deleteHome();
+        }
+    }
+
+    /** Starts the host (the extension calls this; tests call it after {@link #stop()} to restart on the same home). */
+    public void start() throws IOException, StartupException {
+        if (home == null) {
+            home = Files.createTempDirectory("switchboard-test-");
+            Path pluginsDir = home.resolve("plugins");
+            Files.createDirectories(pluginsDir);
+            for (Path plugin : plugins) {
+                Files.copy(plugin, pluginsDir.resolve(plugin.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+            settings.putIfAbsent("plugins.dir", pluginsDir.toString());
+        }
+        List<ConfigOverride> overrides = new ArrayList<>();
+        settings.forEach((key, value) -> overrides.add(new ConfigOverride(key, value, "test setting " + key)));
+        host = Switchboard.start(ConfigLoader.load(home, Optional.empty(), Map.of(), overrides));
+    }
+
+    /** Stops the host gracefully; the home directory stays until the extension ends. */
+    public void stop() {
+        if (host != null) {
+            host.close();
+            host = null;
+        }
+    }
+
+    private void deleteHome() {
+        if (home == null) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(home)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // best effort: a temp directory
+        }
+        home = null;
+    }
+
+    /** The running host. */
+    public Switchboard host() {
+        if (host == null) {
+            throw new IllegalStateException("the Switchboard host is not running");
+        }
+        return host;
+    }
+
+    /** {@code http://127.0.0.1:<port>} */
+    public URI baseUri() {
+        return host().httpUri();
+    }
+
+    public URI uri(String path) {
+        return baseUri().resolve(path);
+    }
+
+    public String adminToken() {
+        return host().adminToken();
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Path pluginsDir() {
+        return host().config().pluginsDir();
+    }
+
+    public HttpClient client() {
+        return client;
+    }
+
+    /** GET {@code path}, body as text. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request to {@code path} that carries the admin token. */
+    public HttpRequest.Builder admin(String path) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + adminToken()).timeout(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Puts a jar into the plugin directory the way operators should: copied next to it under a
+     * hidden name, then renamed into place in one step.
+     *
+     * @param fileName the name in the plugin directory
+     */
+    public Path deploy(Path jar, String fileName) {
+        try {
+            Path target = pluginsDir().resolve(fileName);
+            Path temp = pluginsDir().resolve("." + fileName + ".part");
+            Files.copy(jar, temp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path deploy(Path jar) {
+        return deploy(jar, jar.getFileName().toString());
+    }
+
+    /** Deletes a jar from the plugin directory. */
+    public void undeploy(String fileName) {
+        try {
+            Files.deleteIfExists(pluginsDir().resolve(fileName));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The plugin as the admin API shows it, if present. */
+    public Optional<PluginView> plugin(String id) {
+        return host().plugins().get(id);
+    }
+
+    /** Waits (up to {@code timeout}) until plugin {@code id} satisfies {@code condition}. */
+    public PluginView awaitPlugin(String id, Predicate<PluginView> condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Optional<PluginView> last = Optional.empty();
+        while (System.nanoTime() < deadline) {
+            last = plugin(id);
+            if (last.isPresent() && condition.test(last.get())) {
+                return last.get();
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("plugin '" + id + "' did not reach the expected condition within " + timeout.toMillis()
+                + " ms; last seen: " + last.map(Object::toString).orElse("absent"));
+    }
+
+    /** Waits (up to {@code timeout}) until the jar {@code fileName} in the plugin directory satisfies {@code condition}. */
+    public PluginView awaitFile(String fileName, Predicate<PluginView> condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Optional<PluginView> last = Optional.empty();
+        while (System.nanoTime() < deadline) {
+            last = host().plugins().list().stream().filter(v -> v.file().equals(fileName)).findFirst();
+            if (last.isPresent() && condition.test(last.get())) {
+                return last.get();
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("plugin file " + fileName + " did not reach the expected condition within " + timeout.toMillis()
+                + " ms; last seen: " + last.map(Object::toString).orElse("absent"));
+    }
+
+    /** Waits until plugin {@code id} is in {@code state} (and, when given, at {@code version}). */
+    public PluginView awaitState(String id, PluginState state, String version) throws InterruptedException {
+        return awaitPlugin(id, v -> v.state() == state && (version == null || version.equals(v.version())), Duration.ofSeconds(10));
+    }
+
+    /** Waits until no plugin with this id is listed. */
+    public void awaitAbsent(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (plugin(id).isEmpty()) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("plugin '" + id + "' is still listed: " + plugin(id).orElse(null));
+    }
+}
