@@ -139,8 +139,9 @@ final class ServletExchange implements GatewayExchange {
         responded = true;
         response.setStatus(status);
         if (contentType != null) {
-            response.setContentType(contentType.contains("charset") || !contentType.startsWith("text/") && !contentType.contains("json")
-                    ? contentType : contentType + ";charset=utf-8");
+            // The body is written as UTF-8; text types say so, JSON types are UTF-8 by definition.
+            response.setContentType(contentType.startsWith("text/") && !contentType.contains("charset")
+                    ? contentType + ";charset=utf-8" : contentType);
         }
         if (body != null && !body.isEmpty()) {
             try {
