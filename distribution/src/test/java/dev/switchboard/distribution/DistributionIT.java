@@ -1,0 +1,214 @@
+package dev.switchboard.distribution;
+
+import dev.switchboard.testkit.PluginJarBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The distribution as an operator meets it: the launcher, its flags and exit codes, a real run. */
+class DistributionIT {
+
+    private static final Pattern LISTENING = Pattern.compile("Listening +http://127\\.0\\.0\\.1:(\\d+)");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void helpAndVersion() throws Exception {
+        Launcher help = Launcher.start(Launcher.DIST, Map.of(), "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.output()).contains("Usage: switchboard").contains("run").contains("version");
+
+        Launcher runHelp = Launcher.start(Launcher.DIST, Map.of(), "run", "--help");
+        assertThat(runHelp.exitCode()).isZero();
+        assertThat(runHelp.output()).contains("--port").contains("--host").contains("--config").contains("--plugins-dir").contains("--skills-dir");
+
+        Launcher version = Launcher.start(Launcher.DIST, Map.of(), "version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.output()).contains("Switchboard " + Launcher.VERSION).containsPattern("Java 2[5-9]");
+
+        Launcher nothing = Launcher.start(Launcher.DIST, Map.of());
+        assertThat(nothing.exitCode()).isEqualTo(2);
+        assertThat(nothing.output()).contains("Missing command");
+    }
+
+    @Test
+    void runsServesHotDeploysAndShutsDownGracefully() throws Exception {
+        Path home = Launcher.copyOfDistribution(temp);
+        Path plugins = temp.resolve("my-plugins");
+        Files.createDirectories(plugins);
+        Path slow = PluginJarBuilder.plugin("slow", "1.0.0")
+                .source("""
+                        package fixtures.slow;
+
+                        import dev.switchboard.api.*;
+
+                        @org.pf4j.Extension
+                        public class Slow implements SwitchboardPlugin {
+                            public void start(Platform platform) {
+                                platform.jaxrs(new Routes());
+                            }
+                        }
+                        """)
+                .source("""
+                        package fixtures.slow;
+
+                        import jakarta.ws.rs.*;
+
+                        @Path("/api/slow")
+                        public class Routes {
+                            @GET
+                            @Produces("text/plain")
+                            public String slow(@QueryParam("ms") long ms) throws InterruptedException {
+                                Thread.sleep(ms);
+                                return "done after " + ms + " ms";
+                            }
+                        }
+                        """)
+                .build(plugins);
+
+        try (Launcher switchboard = Launcher.start(home, Map.of("SWITCHBOARD_SHUTDOWN_TIMEOUT", "20s"),
+                "run", "--port", "0", "--plugins-dir", plugins.toString())) {
+            Matcher listening = switchboard.await(LISTENING, Duration.ofSeconds(60));
+            URI base = URI.create("http://127.0.0.1:" + listening.group(1));
+            switchboard.await(Pattern.compile("Press Ctrl-C to stop"), Duration.ofSeconds(10));
+            assertThat(switchboard.output())
+                    .contains("Switchboard " + Launcher.VERSION + " is ready")
+                    .contains("1 started (slow 1.0.0)")
+                    .contains("Admin API   " + base + "/admin")
+                    .contains("Admin token ")
+                    .contains("Config      " + home.resolve("conf/switchboard.yaml"));
+
+            assertThat(get(base, "/health/ready").statusCode()).isEqualTo(200);
+
+            // Hot deploy the sample plugin by atomic rename.
+            Path staged = plugins.resolve(".hello.jar.part");
+            Files.copy(home.resolve("examples/plugins/hello-plugin-" + Launcher.VERSION + ".jar"), staged);
+            long dropped = System.nanoTime();
+            Files.move(staged, plugins.resolve("hello.jar"), StandardCopyOption.ATOMIC_MOVE);
+            HttpResponse<String> hello;
+            do {
+                hello = get(base, "/api/hello?name=Ops");
+            } while (hello.statusCode() == 404 && System.nanoTime() - dropped < Duration.ofSeconds(20).toNanos());
+            long liveMillis = (System.nanoTime() - dropped) / 1_000_000;
+            assertThat(hello.statusCode()).isEqualTo(200);
+            assertThat(hello.body()).contains("Hello, Ops!");
+            System.out.println("hello went live " + liveMillis + " ms after the rename");
+
+            // An in-flight request finishes although SIGTERM arrives while it runs.
+            CompletableFuture<HttpResponse<String>> inFlight = HTTP.sendAsync(
+                    HttpRequest.newBuilder(base.resolve("/api/slow?ms=1500")).build(), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(300);
+            switchboard.terminate();
+            HttpResponse<String> finished = inFlight.get();
+            assertThat(finished.statusCode()).isEqualTo(200);
+            assertThat(finished.body()).isEqualTo("done after 1500 ms");
+            int exit = switchboard.exitCode();
+            assertThat(exit).isIn(0, 143);
+            assertThat(switchboard.output()).contains("Switchboard is shutting down").contains("Switchboard stopped in");
+        }
+    }
+
+    @Test
+    void environmentOverridesAndConfigFile() throws Exception {
+        Path config = temp.resolve("custom.yaml");
+        Files.writeString(config, "admin:\n  token: from-the-file\n");
+        try (Launcher switchboard = Launcher.start(Launcher.DIST, Map.of("SWITCHBOARD_PORT", "0", "SWITCHBOARD_PLUGINS_DIR", temp.resolve("p").toString()),
+                "run", "--config", config.toString())) {
+            Matcher listening = switchboard.await(LISTENING, Duration.ofSeconds(60));
+            switchboard.await(Pattern.compile("Press Ctrl-C to stop"), Duration.ofSeconds(10));
+            assertThat(switchboard.output()).contains("Admin token from configuration").contains("Config      " + config);
+            URI base = URI.create("http://127.0.0.1:" + listening.group(1));
+            HttpResponse<String> reload = HTTP.send(HttpRequest.newBuilder(base.resolve("/admin/plugins/x/reload"))
+                    .header("Authorization", "Bearer from-the-file").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(reload.statusCode()).isEqualTo(404);
+            switchboard.terminate();
+            switchboard.exitCode();
+        }
+    }
+
+    @Test
+    void aTakenPortExitsWithAClearMessage() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Launcher switchboard = Launcher.start(Launcher.DIST, Map.of("SWITCHBOARD_PLUGINS_DIR", temp.resolve("p").toString()),
+                    "run", "--port", Integer.toString(taken.getLocalPort()));
+            assertThat(switchboard.exitCode()).isEqualTo(1);
+            assertThat(switchboard.output()).contains("Cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .contains("already in use").contains("--port");
+        }
+    }
+
+    @Test
+    void invalidConfigurationExitsNamingTheKey() throws Exception {
+        Path config = temp.resolve("bad.yaml");
+        Files.writeString(config, "prot: 8080\nlimits:\n  max_request_body: lots\n");
+        Launcher badFile = Launcher.start(Launcher.DIST, Map.of(), "run", "--config", config.toString());
+        assertThat(badFile.exitCode()).isEqualTo(2);
+        assertThat(badFile.output()).contains("prot: unknown key").contains("limits.max_request_body").contains(config.toString());
+
+        Launcher badEnv = Launcher.start(Launcher.DIST, Map.of("SWITCHBOARD_PORT", "eighty"), "run");
+        assertThat(badEnv.exitCode()).isEqualTo(2);
+        assertThat(badEnv.output()).contains("port: must be a whole number, got 'eighty' (SWITCHBOARD_PORT)");
+
+        Launcher badFlag = Launcher.start(Launcher.DIST, Map.of(), "run", "--port", "70000");
+        assertThat(badFlag.exitCode()).isEqualTo(2);
+        assertThat(badFlag.output()).contains("port: ").contains("65535").contains("--port 70000");
+
+        Launcher missing = Launcher.start(Launcher.DIST, Map.of(), "run", "--config", temp.resolve("nope.yaml").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.output()).contains("nope.yaml does not exist");
+    }
+
+    @Test
+    void withoutAJdk25TheLauncherSaysWhatToDo() throws Exception {
+        Launcher none = Launcher.start(Launcher.DIST, Map.of("SWITCHBOARD_JAVA_MIN", "99"), "version");
+        assertThat(none.exitCode()).isEqualTo(1);
+        assertThat(none.output()).contains("Switchboard needs a JDK 99 or newer, and none was found")
+                .contains("Install a JDK 99").contains("SWITCHBOARD_JAVA_HOME");
+
+        Launcher wrong = Launcher.start(Launcher.DIST, Map.of("SWITCHBOARD_JAVA_HOME", temp.toString()), "version");
+        assertThat(wrong.exitCode()).isEqualTo(1);
+        assertThat(wrong.output()).contains("SWITCHBOARD_JAVA_HOME=" + temp + " is not a JDK 25 or newer");
+    }
+
+    @Test
+    void theTarballUnpacksToARunnableDistribution() throws Exception {
+        Path tarball = Path.of(System.getProperty("switchboard.tarball"));
+        assertThat(tarball).exists();
+        Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", temp.toString()).inheritIO().start();
+        assertThat(tar.waitFor()).isZero();
+        Path root = temp.resolve("switchboard-" + Launcher.VERSION);
+        for (String dir : new String[]{"bin", "lib", "conf", "plugins", "skills", "docs", "examples/plugins"}) {
+            assertThat(root.resolve(dir)).as(dir).isDirectory();
+        }
+        assertThat(Files.getPosixFilePermissions(root.resolve("bin/switchboard"))).contains(PosixFilePermission.OWNER_EXECUTE);
+        assertThat(root.resolve("conf/switchboard.yaml")).isRegularFile();
+        assertThat(root.resolve("docs/configuration.md")).isRegularFile();
+        assertThat(root.resolve("lib/switchboard-runtime-" + Launcher.VERSION + ".jar")).isRegularFile();
+        Launcher version = Launcher.start(root, Map.of(), "version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.output()).contains("Switchboard " + Launcher.VERSION);
+    }
+
+    private static HttpResponse<String> get(URI base, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
