@@ -48,6 +48,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -60,11 +63,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Switchboard implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
+    /** Once no request is left, idle connections are closed this soon. */
+    private static final long SHUTDOWN_IDLE_MILLIS = 100;
 
     private final SwitchboardConfig config;
     private final Server server;
     private final ServerConnector http;
     private final ServerConnector https;
+    private final GracefulHandler graceful;
     private final PluginManager plugins;
     private final CompositeMeterRegistry meters;
     private final AdminEvents events;
@@ -108,6 +114,7 @@ public final class Switchboard implements AutoCloseable {
         http.setHost(settings.host());
         http.setPort(settings.port());
         http.setIdleTimeout(settings.limits().idleTimeout().toMillis());
+        http.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
         server.addConnector(http);
         this.https = settings.tls().enabled() ? tlsConnector(settings, httpConfig) : null;
 
@@ -129,7 +136,7 @@ public final class Switchboard implements AutoCloseable {
 
         long maxBody = settings.limits().maxRequestBody().bytes();
         long maxUpload = pluginSettings.maxUpload().bytes();
-        GracefulHandler graceful = new GracefulHandler(new RequestBodyLimitHandler(
+        this.graceful = new GracefulHandler(new RequestBodyLimitHandler(
                 request -> "POST".equals(request.getMethod()) && "/admin/plugins".equals(request.getHttpURI().getDecodedPath())
                         ? maxUpload : maxBody,
                 context));
@@ -219,6 +226,7 @@ public final class Switchboard implements AutoCloseable {
         connector.setHost(settings.host());
         connector.setPort(settings.tls().port());
         connector.setIdleTimeout(settings.limits().idleTimeout().toMillis());
+        connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
         server.addConnector(connector);
         return connector;
     }
@@ -314,10 +322,29 @@ public final class Switchboard implements AutoCloseable {
         state = HostState.STOPPING;
         LOG.info("Switchboard is shutting down (in-flight requests get up to {} ms)", config.settings().shutdown().timeout().toMillis());
         events.close();
+        drainRequests();
         stopQuietly();
         plugins.close();
         meters.close();
         LOG.info("Switchboard stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * Waits for the requests in flight while every connection stays open: Jetty's own graceful
+     * stop first shortens the connections' idle timeout, which would cut an HTTP/2 stream whose
+     * answer is still being computed. New requests meanwhile get 503.
+     */
+    private void drainRequests() {
+        long timeout = config.settings().shutdown().timeout().toMillis();
+        try {
+            graceful.shutdown().get(timeout, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("{} request(s) still running after {} ms; closing their connections", graceful.getCurrentRequestCount(), timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("Waiting for in-flight requests failed: {}", e.getCause().toString());
+        }
     }
 
     private void stopQuietly() {
