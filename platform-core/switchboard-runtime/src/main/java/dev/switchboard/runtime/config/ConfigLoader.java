@@ -99,19 +99,18 @@ public final class ConfigLoader {
             }
         }
 
+        // Validate even when earlier steps found problems: the operator gets every problem at once.
         ObjectNode withDefaults = SCHEMA.withDefaults(host);
-        if (problems.isEmpty()) {
-            problems.addAll(SCHEMA.validate(withDefaults, "", key -> {
-                for (String k = key; ; k = k.substring(0, k.lastIndexOf('.'))) {
-                    if (sources.containsKey(k)) {
-                        return sources.get(k);
-                    }
-                    if (!k.contains(".")) {
-                        return fileDescription;
-                    }
+        problems.addAll(SCHEMA.validate(withDefaults, "", key -> {
+            for (String k = key; ; k = k.substring(0, k.lastIndexOf('.'))) {
+                if (sources.containsKey(k)) {
+                    return sources.get(k);
                 }
-            }));
-        }
+                if (!k.contains(".")) {
+                    return fileDescription;
+                }
+            }
+        }));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
