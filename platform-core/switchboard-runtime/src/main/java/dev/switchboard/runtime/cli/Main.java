@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "Switchboard: a plugin platform and MCP skill host on the JVM.",
         subcommands = {RunCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Documentation: docs/ in the distribution, or https://github.com/switchboard-dev/switchboard"})
+        footer = {"", "Run 'switchboard help run' for the options of run. Documentation: the docs/ folder of the distribution."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -32,10 +32,9 @@ public final class Main implements Runnable {
         }
     }
 
-    /** Without a command: show the usage, and fail (so scripts notice). */
+    /** Without a command: say so with the usage, and fail (so scripts notice). */
     @Override
     public void run() {
-        spec.commandLine().usage(System.err);
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'switchboard run'.");
     }
 }
