@@ -67,10 +67,6 @@ public final class ConfigSchema {
         }
     }
 
-    public JsonNode document() {
-        return document;
-    }
-
     /** A leaf key of the section: what documentation and environment variables are made from. */
     public record Key(String path, String type, JsonNode defaultValue, String description) {
     }

@@ -25,19 +25,4 @@ public final class Durations {
             default -> Duration.ofHours(amount);
         };
     }
-
-    /** The shortest exact rendering in the same notation, for logs and the admin API. */
-    public static String format(Duration duration) {
-        long ms = duration.toMillis();
-        if (ms % 3_600_000 == 0 && ms > 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0 && ms > 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
-    }
 }

@@ -1,6 +1,5 @@
 package dev.switchboard.runtime.config;
 
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The plugin sections of the configuration: every top-level key that is not one of the host's,
@@ -37,9 +37,13 @@ public final class PluginSections {
         return new PluginSections(Map.of(), Map.of(), List.of(), "defaults");
     }
 
-    /** Ids of the sections written in the file. */
+    /** Ids of the plugins the file or the flags configure. */
     public Set<String> sectionIds() {
-        return sections.keySet();
+        Set<String> ids = new TreeSet<>(sections.keySet());
+        for (ConfigOverride flag : flags) {
+            ids.add(flag.key().substring(0, flag.key().indexOf('.')));
+        }
+        return ids;
     }
 
     /**
@@ -100,10 +104,5 @@ public final class PluginSections {
         } catch (IllegalArgumentException e) {
             problems.add(pluginId + "." + key + ": " + e.getMessage() + " (" + source + ")");
         }
-    }
-
-    /** The raw section as written in the file, or null. */
-    public JsonNode raw(String pluginId) {
-        return sections.get(pluginId);
     }
 }

@@ -11,7 +11,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -205,9 +204,5 @@ final class PluginJarInspector {
         PluginDescriptor read(Manifest manifest) {
             return createPluginDescriptor(manifest);
         }
-    }
-
-    static boolean exists(Path file) {
-        return Files.isRegularFile(file);
     }
 }

@@ -175,6 +175,16 @@ public final class Switchboard implements AutoCloseable {
             throw new StartupException("Cannot use the plugin directory " + config.pluginsDir() + ": " + e.getMessage(), e);
         }
         state = HostState.READY;
+        warnAboutOrphanSections();
+    }
+
+    /** A plugin section no installed plugin claims is kept (the plugin may come later), but may be a typo. */
+    private void warnAboutOrphanSections() {
+        for (String section : config.pluginSections().sectionIds()) {
+            if (plugins.list().stream().noneMatch(view -> view.id().equals(section))) {
+                LOG.warn("Configuration section '{}' matches no installed plugin; it applies when a plugin with that id is installed", section);
+            }
+        }
     }
 
     private StartupException describeStartFailure(Exception e) {
