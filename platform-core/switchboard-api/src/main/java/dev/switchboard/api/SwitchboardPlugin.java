@@ -26,8 +26,9 @@ import org.pf4j.ExtensionPoint;
  * stopped and its class loader is dropped. So {@code start} must not assume it is alone: do not
  * take exclusive resources (a fixed port, a file lock) without a way to share or retry.
  *
- * <p>Both methods run on the host's single plugin-operations thread, with the plugin's class
- * loader as the thread's context class loader.
+ * <p>Both methods are called by the host's plugin operations, one at a time (never concurrently
+ * with another plugin's start or stop), each bounded by {@code plugins.start_timeout}, with the
+ * plugin's class loader as the thread's context class loader.
  *
  * @since 0.1.0
  */

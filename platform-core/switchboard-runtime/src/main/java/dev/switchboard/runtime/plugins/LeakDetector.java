@@ -63,12 +63,22 @@ public final class LeakDetector implements AutoCloseable {
     /** Starts watching the class loader of a version that has just been retired. */
     void watch(String id, String version, ClassLoader loader) {
         retired.incrementAndGet();
+        if (scheduler.isShutdown()) {
+            return;
+        }
         Watch watch = new Watch(id, version, loader);
         watches.add(watch);
-        scheduler.schedule(() -> check(watch), delay.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            scheduler.schedule(() -> check(watch), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            watches.remove(watch); // the host is stopping
+        }
     }
 
     private void check(Watch watch) {
+        if (scheduler.isShutdown()) {
+            return;
+        }
         if (watch.loader.get() == null) {
             watches.remove(watch);
             collected.incrementAndGet();

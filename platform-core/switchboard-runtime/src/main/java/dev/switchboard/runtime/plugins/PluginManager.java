@@ -67,7 +67,6 @@ public final class PluginManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginManager.class);
     private static final Pattern PLAIN_JAR_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}\\.jar");
-    private static final Pattern ACTIVE_COPY = Pattern.compile(".+-(\\d+)-\\d+\\.jar");
 
     /** How the manager is set up. */
     public record Options(Path dir, boolean watch, Duration debounce, Duration drainTimeout, Duration callTimeout,
@@ -91,9 +90,12 @@ public final class PluginManager implements AutoCloseable {
             Thread.ofPlatform().name("switchboard-plugin-ops").factory());
     private final List<Consumer<PluginEvent>> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Generation> draining = new CopyOnWriteArrayList<>();
-    /** Retirements wait for draining requests; a thread each, so one slow drain holds up no other. */
-    private final ExecutorService retirements = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("switchboard-plugin-retire-", 0).factory());
+    /**
+     * Retirements run one after another, in the order they were decided, so a dependency retired
+     * by a later operation never closes before a dependent retired by an earlier one.
+     */
+    private final ExecutorService retirements = Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("switchboard-plugin-retire").factory());
 
     // Owned by the operations thread.
     private final Map<String, Record> records = new TreeMap<>();
@@ -130,13 +132,14 @@ public final class PluginManager implements AutoCloseable {
         Files.createDirectories(options.dir());
         Files.createDirectories(stagingDir);
         removeStaleCopies();
+        // Watch first: a jar dropped while the first load runs then triggers another pass.
+        if (options.watch()) {
+            watcher = new PluginDirectoryWatcher(options.dir(), options.debounce(), this::requestReconcile);
+        }
         run(() -> {
             reconcile(Set.of());
             return null;
         });
-        if (options.watch()) {
-            watcher = new PluginDirectoryWatcher(options.dir(), options.debounce(), this::requestReconcile);
-        }
     }
 
     /** The live generation: what requests are routed and filtered with. */
@@ -166,12 +169,13 @@ public final class PluginManager implements AutoCloseable {
     }
 
     /**
-     * The health checks of the live plugins, by plugin id and check name; each runs with its
-     * plugin's class loader as context loader.
+     * The health checks of the plugins of a generation (hold it with {@link #enterCurrent()}
+     * while they run), by plugin id and check name; each runs with its plugin's class loader as
+     * context loader.
      */
-    public Map<String, Map<String, HealthCheck>> healthChecks() {
+    public Map<String, Map<String, HealthCheck>> healthChecks(Generation generation) {
         Map<String, Map<String, HealthCheck>> all = new TreeMap<>();
-        for (PluginUnit unit : current.units().values()) {
+        for (PluginUnit unit : generation.units().values()) {
             if (unit.healthChecks().isEmpty()) {
                 continue;
             }
@@ -205,6 +209,9 @@ public final class PluginManager implements AutoCloseable {
             return;
         }
         ops.execute(() -> {
+            if (closed) {
+                return;
+            }
             try {
                 reconcile(Set.of());
             } catch (RuntimeException e) {
@@ -297,8 +304,10 @@ public final class PluginManager implements AutoCloseable {
             throw new PluginOperationException(422, "The jar was rejected: " + rejected.reason() + ".");
         }
         PluginCandidate candidate = ((Inspection.Accepted) inspection).candidate();
+        // The jar that provides the id: the live one, else an accepted one, else any (a broken jar).
         Record existing = records.values().stream().filter(r -> r.id().equals(candidate.id()) && !r.duplicate)
-                .findFirst().orElse(null);
+                .min(Comparator.comparingInt(r -> r.unit != null ? 0 : r.inspection instanceof Inspection.Accepted ? 1 : 2))
+                .orElse(null);
         String target;
         if (existing != null) {
             if (!replace) {
@@ -320,7 +329,14 @@ public final class PluginManager implements AutoCloseable {
             backup = stagingDir.resolve("backup-" + UUID.randomUUID() + ".jar");
             move(targetPath, backup);
         }
-        move(staged, targetPath);
+        try {
+            move(staged, targetPath);
+        } catch (IOException e) {
+            if (backup != null) {
+                move(backup, targetPath);
+            }
+            throw e;
+        }
         reconcile(Set.of());
 
         Record record = records.get(target);
@@ -374,6 +390,10 @@ public final class PluginManager implements AutoCloseable {
             Record record = records.computeIfAbsent(jar.getKey(), Record::new);
             FileStamp stamp = FileStamp.orNull(jar.getValue());
             if (stamp == null) {
+                // Gone between the listing and now; a later event will tell what replaced it.
+                if (record.inspection == null) {
+                    records.remove(jar.getKey());
+                }
                 continue;
             }
             boolean changed = record.stamp == null || !stamp.sameAs(record.stamp);
@@ -399,91 +419,16 @@ public final class PluginManager implements AutoCloseable {
         Set<PluginUnit> fresh = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (String id : order) {
             Record record = winners.get(id);
-            if (cyclic.contains(id)) {
-                record.rejected = null;
-                retireUnit(record, retiring);
-                continue;
-            }
-            if (disabled.contains(id)) {
-                record.set(PluginState.DISABLED, null);
-                record.rejected = null;
-                retireUnit(record, retiring);
-                continue;
-            }
-            PluginCandidate candidate = record.candidate();
-            List<PluginUnit> dependencyUnits = new ArrayList<>();
-            String blocked = null;
-            PluginState blockedState = PluginState.FAILED;
-            for (PluginDependency dependency : candidate.dependencies()) {
-                Record dependencyRecord = winners.get(dependency.getPluginId());
-                String wanted = "plugin '" + dependency.getPluginId() + "'"
-                        + ("*".equals(dependency.getPluginVersionSupport()) ? "" : " " + dependency.getPluginVersionSupport());
-                if (dependencyRecord == null) {
-                    if (!dependency.isOptional()) {
-                        blocked = "needs " + wanted + ", which is not installed";
-                        break;
-                    }
-                    continue;
-                }
-                String installed = dependencyRecord.candidate().version();
-                if (!PluginJarInspector.satisfies(installed, dependency.getPluginVersionSupport())) {
-                    if (!dependency.isOptional()) {
-                        blocked = "needs " + wanted + ", but " + installed + " is installed";
-                        break;
-                    }
-                    continue;
-                }
-                PluginUnit dependencyUnit = next.get(dependency.getPluginId());
-                if (dependencyUnit == null) {
-                    if (!dependency.isOptional()) {
-                        boolean off = dependencyRecord.state == PluginState.DISABLED || dependencyRecord.state == PluginState.STOPPED;
-                        blockedState = off ? PluginState.STOPPED : PluginState.FAILED;
-                        blocked = "needs " + wanted + ", which is " + dependencyRecord.state.name().toLowerCase();
-                        break;
-                    }
-                    continue;
-                }
-                dependencyUnits.add(dependencyUnit);
-            }
-            if (blocked != null) {
-                record.set(blockedState, blocked);
-                retireUnit(record, retiring);
-                continue;
-            }
-
-            boolean dependenciesChanged = record.unit != null && !sameUnits(record.unit.dependencies(), dependencyUnits);
-            boolean build = record.unit == null || record.dirty || reload.contains(id) || dependenciesChanged;
-            if (!build) {
-                next.put(id, record.unit);
-                record.set(PluginState.STARTED, null);
-                continue;
-            }
-            if (record.inspection instanceof Inspection.Rejected rejected) {
-                // The jar on disk is bad; a live version may keep serving if nothing it uses changed.
-                keepOrFail(record, next, retiring, dependenciesChanged, rejected.version(), rejected.reason());
-                continue;
-            }
-            ObjectNode config;
             try {
-                config = sections.resolve(id, candidate.configSchema());
-            } catch (ConfigException e) {
-                keepOrFail(record, next, retiring, dependenciesChanged, candidate.version(),
-                        "invalid configuration: " + String.join("; ", e.problems()));
-                continue;
-            }
-            Collection<PluginUnit> others = othersFor(id, next, winners);
-            UnitFactory.Built built = factory.build(candidate, config, dependencyUnits, others);
-            if (built instanceof UnitFactory.Built.Ok ok) {
-                if (record.unit != null) {
-                    retiring.add(record.unit);
-                }
-                record.unit = ok.unit();
+                decide(id, record, winners, cyclic.contains(id), reload.contains(id), next, fresh, retiring);
+            } catch (RuntimeException | LinkageError e) {
+                // A defect must cost one plugin, not the whole pass (and with it every other change).
+                LOG.error("Applying plugin {} failed", id, e);
                 record.rejected = null;
-                record.set(PluginState.STARTED, null);
-                next.put(id, ok.unit());
-                fresh.add(ok.unit());
-            } else {
-                keepOrFail(record, next, retiring, dependenciesChanged, candidate.version(), ((UnitFactory.Built.Failed) built).reason());
+                record.set(PluginState.FAILED, "internal error while applying the plugin: " + Failures.describe(e));
+                if (record.unit != null && next.get(id) != record.unit) {
+                    retireUnit(record, retiring);
+                }
             }
         }
         for (Record record : records.values()) {
@@ -504,6 +449,121 @@ public final class PluginManager implements AutoCloseable {
             swapTimer.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
         }
         publishViews(before);
+    }
+
+    /** Decides what becomes of one plugin in this pass, building it when needed. */
+    private void decide(String id, Record record, Map<String, Record> winners, boolean cyclic, boolean reload,
+                        Map<String, PluginUnit> next, Set<PluginUnit> fresh, List<PluginUnit> retiring) {
+        PluginCandidate candidate = record.candidate();
+        if (cyclic) {
+            keepOrBlock(record, next, retiring, candidate.version(), PluginState.FAILED, record.reason);
+            return;
+        }
+        if (disabled.contains(id)) {
+            record.rejected = null;
+            record.failedBuild = null;
+            record.set(PluginState.DISABLED, null);
+            retireUnit(record, retiring);
+            return;
+        }
+        List<PluginUnit> dependencyUnits = new ArrayList<>();
+        for (PluginDependency dependency : candidate.dependencies()) {
+            Record dependencyRecord = winners.get(dependency.getPluginId());
+            String wanted = "plugin '" + dependency.getPluginId() + "'"
+                    + ("*".equals(dependency.getPluginVersionSupport()) ? "" : " " + dependency.getPluginVersionSupport());
+            PluginUnit dependencyUnit = next.get(dependency.getPluginId());
+            // The version that counts is the one that will run: the live unit's (a newer jar may
+            // have been rejected), else the jar's.
+            String installed = dependencyUnit != null ? dependencyUnit.version()
+                    : dependencyRecord == null ? null : dependencyRecord.version();
+            String blocked = null;
+            PluginState blockedState = PluginState.FAILED;
+            if (dependencyRecord == null || installed == null) {
+                blocked = "needs " + wanted + ", which is not installed";
+            } else if (!PluginJarInspector.satisfies(installed, dependency.getPluginVersionSupport())) {
+                blocked = "needs " + wanted + ", but " + installed + " is installed";
+            } else if (dependencyUnit == null) {
+                boolean off = dependencyRecord.state == PluginState.DISABLED || dependencyRecord.state == PluginState.STOPPED;
+                blockedState = off ? PluginState.STOPPED : PluginState.FAILED;
+                blocked = "needs " + wanted + ", which is " + dependencyRecord.state.name().toLowerCase();
+            }
+            if (blocked == null) {
+                dependencyUnits.add(dependencyUnit);
+            } else if (!dependency.isOptional()) {
+                keepOrBlock(record, next, retiring, candidate.version(), blockedState, blocked);
+                return;
+            }
+        }
+
+        boolean dependenciesChanged = record.unit != null && !sameUnits(record.unit.dependencies(), dependencyUnits);
+        boolean build = record.unit == null || record.dirty || reload || dependenciesChanged;
+        if (!build) {
+            next.put(id, record.unit);
+            record.set(PluginState.STARTED, null);
+            return;
+        }
+        if (record.inspection instanceof Inspection.Rejected rejected) {
+            // The jar on disk is bad; a live version may keep serving if nothing it uses changed.
+            keepOrFail(record, next, retiring, dependenciesChanged, rejected.version(), rejected.reason(), null);
+            return;
+        }
+        Collection<PluginUnit> others = othersFor(id, next, winners);
+        if (record.unit == null && record.failedBuild != null && !record.dirty && !reload
+                && (record.failedBuild.isEmpty() || record.failedBuild.equals(routeSignature(others)))) {
+            // It failed to start and nothing it depends on changed since: trying again would only
+            // run its start() again (maybe hanging for start_timeout). A new jar or a reload retries.
+            return;
+        }
+        ObjectNode config;
+        try {
+            config = sections.resolve(id, candidate.configSchema());
+        } catch (ConfigException e) {
+            keepOrFail(record, next, retiring, dependenciesChanged, candidate.version(),
+                    "invalid configuration: " + String.join("; ", e.problems()), "");
+            return;
+        }
+        UnitFactory.Built built = factory.build(candidate, config, dependencyUnits, others);
+        if (built instanceof UnitFactory.Built.Ok ok) {
+            if (record.unit != null) {
+                retiring.add(record.unit);
+            }
+            record.unit = ok.unit();
+            record.rejected = null;
+            record.failedBuild = null;
+            record.set(PluginState.STARTED, null);
+            next.put(id, ok.unit());
+            fresh.add(ok.unit());
+        } else {
+            UnitFactory.Built.Failed failed = (UnitFactory.Built.Failed) built;
+            keepOrFail(record, next, retiring, dependenciesChanged, candidate.version(), failed.reason(),
+                    failed.dependsOnOtherPlugins() ? routeSignature(others) : "");
+        }
+    }
+
+    /**
+     * A plugin whose (new) jar cannot run for a reason outside it (a missing dependency, a cycle).
+     * When the jar is new and the live version's own dependencies are still live, that version
+     * keeps serving and the jar is reported as rejected; otherwise the plugin is blocked.
+     */
+    private void keepOrBlock(Record record, Map<String, PluginUnit> next, List<PluginUnit> retiring,
+                             String version, PluginState state, String reason) {
+        if (record.dirty && record.unit != null && dependenciesLive(record.unit, next)) {
+            keepOrFail(record, next, retiring, false, version, reason, null);
+            return;
+        }
+        record.rejected = null;
+        record.failedBuild = null;
+        record.set(state, reason);
+        retireUnit(record, retiring);
+    }
+
+    private static boolean dependenciesLive(PluginUnit unit, Map<String, PluginUnit> next) {
+        return unit.dependencies().stream().allMatch(dependency -> next.get(dependency.id()) == dependency);
+    }
+
+    /** What a route collision depends on: the root paths of the other live plugins. */
+    private static String routeSignature(Collection<PluginUnit> others) {
+        return others.stream().map(u -> u.id() + "=" + u.rootTemplates()).sorted().toList().toString();
     }
 
     /** Picks, per plugin id, the one jar that provides it; the others are duplicates. */
@@ -587,8 +647,12 @@ public final class PluginManager implements AutoCloseable {
         order.add(id);
     }
 
+    /**
+     * @param failedBuild when the failure came from trying to start the jar: what a retry would
+     *                    depend on ("" = only a new jar or a reload), else null
+     */
     private void keepOrFail(Record record, Map<String, PluginUnit> next, List<PluginUnit> retiring,
-                            boolean dependenciesChanged, String version, String reason) {
+                            boolean dependenciesChanged, String version, String reason, String failedBuild) {
         if (record.unit != null && !dependenciesChanged) {
             next.put(record.id(), record.unit);
             record.rejected = new PluginView.Rejection(version, reason, Instant.now());
@@ -596,6 +660,7 @@ public final class PluginManager implements AutoCloseable {
             LOG.warn("Plugin {} {} was not swapped in, {} keeps serving: {}", record.id(), version, record.unit.version(), reason);
         } else {
             record.rejected = null;
+            record.failedBuild = failedBuild;
             record.set(PluginState.FAILED, reason);
             retireUnit(record, retiring);
         }
@@ -778,12 +843,22 @@ public final class PluginManager implements AutoCloseable {
         if (closed) {
             throw new PluginOperationException(503, "The host is shutting down.");
         }
-        Future<T> future = ops.submit(operation);
+        Future<T> future = ops.submit(() -> {
+            if (closed) {
+                throw new PluginOperationException(503, "The host is shutting down.");
+            }
+            return operation.call();
+        });
+        boolean interrupted = false;
         try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PluginOperationException(503, "Interrupted while waiting for the plugin operation.");
+            // Wait for the operation even when interrupted: it may be moving files the caller owns.
+            while (true) {
+                try {
+                    return future.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof PluginOperationException operationException) {
@@ -796,6 +871,10 @@ public final class PluginManager implements AutoCloseable {
                 throw runtime;
             }
             throw new IllegalStateException(cause);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -823,23 +902,9 @@ public final class PluginManager implements AutoCloseable {
         }
     }
 
-    /** Deletes loaded-jar copies left behind by host processes that are no longer running. */
+    /** Deletes what host processes that are no longer running left behind: loaded copies, uploads. */
     private void removeStaleCopies() {
-        Path active = stateDir.resolve("active");
-        if (!Files.isDirectory(active)) {
-            return;
-        }
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(active, "*.jar")) {
-            for (Path copy : stream) {
-                var matcher = ACTIVE_COPY.matcher(copy.getFileName().toString());
-                if (matcher.matches() && ProcessHandle.of(Long.parseLong(matcher.group(1))).map(ProcessHandle::isAlive).orElse(false)) {
-                    continue;
-                }
-                Files.deleteIfExists(copy);
-            }
-        } catch (IOException | NumberFormatException e) {
-            LOG.debug("Cleaning {}", active, e);
-        }
+        UnitFactory.removeStaleCopies(stateDir.resolve("active"));
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(stagingDir)) {
             for (Path leftover : stream) {
                 Files.deleteIfExists(leftover);
@@ -858,12 +923,13 @@ public final class PluginManager implements AutoCloseable {
         if (closed) {
             return;
         }
+        closed = true;
         if (watcher != null) {
             watcher.close();
         }
+        long limit = options.drainTimeout().plus(options.callTimeout()).plusSeconds(1).toMillis();
         try {
             ops.submit(() -> {
-                closed = true;
                 Map<String, PluginView> before = viewsByFile();
                 Generation previous = current;
                 List<PluginUnit> all = new ArrayList<>(previous.units().values());
@@ -879,17 +945,18 @@ public final class PluginManager implements AutoCloseable {
                 scheduleRetirement(all);
                 publishViews(before);
                 return null;
-            }).get();
+            }).get(limit, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
             LOG.error("Stopping the plugins failed", e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("A plugin operation still runs after {} ms; stopping without it", limit);
         }
-        closed = true;
         ops.shutdown();
         retirements.shutdown();
         try {
-            if (!retirements.awaitTermination(options.drainTimeout().plus(options.callTimeout()).plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!retirements.awaitTermination(limit, TimeUnit.MILLISECONDS)) {
                 LOG.warn("Some plugins did not stop in time");
             }
         } catch (InterruptedException e) {
@@ -910,6 +977,8 @@ public final class PluginManager implements AutoCloseable {
         PluginView.Rejection rejected;
         boolean dirty;
         boolean duplicate;
+        /** Set when starting the jar failed: the route signature a retry waits for ("" = none). */
+        String failedBuild;
 
         Record(String file) {
             this.file = file;
@@ -939,9 +1008,18 @@ public final class PluginManager implements AutoCloseable {
             return inspection instanceof Inspection.Rejected rejected ? rejected.version() : null;
         }
 
-        /** The candidate that describes this plugin: the jar's, or the live version's when the jar was rejected. */
+        /**
+         * The candidate that describes this plugin: the jar's, or the live version's when the jar
+         * was rejected. Only winners have one (they are accepted or live).
+         */
         PluginCandidate candidate() {
-            return inspection instanceof Inspection.Accepted accepted ? accepted.candidate() : unit.candidate();
+            if (inspection instanceof Inspection.Accepted accepted) {
+                return accepted.candidate();
+            }
+            if (unit != null) {
+                return unit.candidate();
+            }
+            throw new IllegalStateException("plugin file " + file + " has neither an accepted jar nor a live version");
         }
 
         void set(PluginState state, String reason) {

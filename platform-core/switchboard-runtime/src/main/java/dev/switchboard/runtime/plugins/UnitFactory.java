@@ -16,13 +16,20 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.lang.reflect.Constructor;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -30,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Turns an inspected plugin jar into a live {@link PluginUnit}: copies the jar aside (so the file
@@ -47,10 +55,18 @@ final class UnitFactory {
         record Ok(PluginUnit unit) implements Built {
         }
 
-        record Failed(String reason) implements Built {
+        /**
+         * @param dependsOnOtherPlugins the failure (a route collision) may go away when other
+         *                              plugins change, without a new jar
+         */
+        record Failed(String reason, boolean dependsOnOtherPlugins) implements Built {
+            Failed(String reason) {
+                this(reason, false);
+            }
         }
     }
 
+    /** This host's own folder of loaded jar copies, locked while the host runs. */
     private final Path activeDir;
     private final String hostVersion;
     private final MeterRegistry meters;
@@ -59,7 +75,7 @@ final class UnitFactory {
     private final ClassLoader hostLoader = UnitFactory.class.getClassLoader();
 
     UnitFactory(Path activeDir, String hostVersion, MeterRegistry meters, Supplier<ServletContext> servletContext, Duration callTimeout) {
-        this.activeDir = activeDir;
+        this.activeDir = activeDir.resolve("run-" + UUID.randomUUID());
         this.hostVersion = hostVersion;
         this.meters = meters;
         this.servletContext = servletContext;
@@ -73,9 +89,8 @@ final class UnitFactory {
     Built build(PluginCandidate candidate, ObjectNode config, List<PluginUnit> dependencies, Collection<PluginUnit> others) {
         Path copy;
         try {
-            Files.createDirectories(activeDir);
-            copy = activeDir.resolve(candidate.id() + "-" + candidate.version() + "-" + ProcessHandle.current().pid()
-                    + "-" + COPIES.incrementAndGet() + ".jar");
+            lockActiveDir();
+            copy = activeDir.resolve(candidate.id() + "-" + candidate.version() + "-" + COPIES.incrementAndGet() + ".jar");
             Files.copy(candidate.file(), copy, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             return new Built.Failed("cannot copy the jar for loading: " + e.getMessage());
@@ -86,15 +101,23 @@ final class UnitFactory {
         for (PluginDependency dependency : candidate.dependencies()) {
             descriptor.addDependency(dependency);
         }
-        UnitClassLoader loader = new UnitClassLoader(descriptor, copy,
-                dependencies.stream().map(u -> (ClassLoader) u.loader()).toList(), hostLoader);
+        UnitClassLoader loader;
+        try {
+            loader = new UnitClassLoader(descriptor, copy, dependencies.stream().map(u -> (ClassLoader) u.loader()).toList(), hostLoader);
+        } catch (RuntimeException e) {
+            deleteQuietly(copy);
+            return new Built.Failed("cannot create the class loader: " + Failures.describe(e));
+        }
 
         List<SwitchboardPlugin> started = new ArrayList<>();
         org.pf4j.Plugin pf4jPlugin = null;
         ServletContainer container = null;
         try {
-            pf4jPlugin = candidate.pluginClass() == null ? null : newPf4jPlugin(candidate.pluginClass(), loader);
-            List<SwitchboardPlugin> extensions = instantiateExtensions(candidate, loader);
+            // Constructors and static initializers are plugin code too: bounded like start().
+            pf4jPlugin = candidate.pluginClass() == null ? null
+                    : call(candidate, "creating Plugin-Class", loader, () -> newPf4jPlugin(candidate.pluginClass(), loader));
+            List<SwitchboardPlugin> extensions = call(candidate, "creating the extensions", loader,
+                    () -> instantiateExtensions(candidate, loader));
             if (pf4jPlugin != null) {
                 org.pf4j.Plugin plugin = pf4jPlugin;
                 call(candidate, "Plugin-Class start()", loader, () -> {
@@ -118,7 +141,8 @@ final class UnitFactory {
             List<String> templates = JaxrsRoutes.rootTemplates(roots);
             List<String> conflicts = RouteTable.conflicts(candidate.id(), templates, routes, others);
             if (!conflicts.isEmpty()) {
-                throw new UnitException("route collision: " + String.join("; ", conflicts));
+                undo(candidate, started, pf4jPlugin, container, loader, copy);
+                return new Built.Failed("route collision: " + String.join("; ", conflicts), true);
             }
             if (!contributions.jaxrs().isEmpty()) {
                 ResourceConfig resources = JerseyApps.resourceConfig("plugin " + candidate.id(), loader);
@@ -142,6 +166,60 @@ final class UnitFactory {
             LOG.warn("Plugin {} {} failed to start", candidate.id(), candidate.version(), e);
             undo(candidate, started, pf4jPlugin, container, loader, copy);
             return new Built.Failed(Failures.describe(e));
+        }
+    }
+
+    private FileChannel activeLock;
+
+    /**
+     * Creates this host's copy folder and locks it for the life of the process, so a later host
+     * can tell a live folder (locked) from one a crashed host left behind (lockable: stale).
+     */
+    private synchronized void lockActiveDir() throws IOException {
+        if (activeLock == null) {
+            Files.createDirectories(activeDir);
+            FileChannel channel = FileChannel.open(activeDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel.lock();
+            activeLock = channel;
+        }
+    }
+
+    /** Deletes the copy folders of hosts that are no longer running. */
+    static void removeStaleCopies(Path activeRoot) {
+        if (!Files.isDirectory(activeRoot)) {
+            return;
+        }
+        try (DirectoryStream<Path> runs = Files.newDirectoryStream(activeRoot)) {
+            for (Path run : runs) {
+                if (!Files.isDirectory(run) || isLocked(run.resolve(".lock"))) {
+                    continue;
+                }
+                try (Stream<Path> walk = Files.walk(run)) {
+                    for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(path);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Cleaning {}", activeRoot, e);
+        }
+    }
+
+    private static boolean isLocked(Path lockFile) {
+        if (!Files.exists(lockFile)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // held by this very process
+        } catch (IOException e) {
+            return true; // cannot tell: keep it
         }
     }
 
@@ -185,10 +263,14 @@ final class UnitFactory {
         } catch (IOException e) {
             LOG.warn("Closing the class loader of plugin {} {} failed", candidate.id(), candidate.version(), e);
         }
+        deleteQuietly(copy);
+    }
+
+    private static void deleteQuietly(Path file) {
         try {
-            Files.deleteIfExists(copy);
+            Files.deleteIfExists(file);
         } catch (IOException e) {
-            LOG.debug("Cannot delete {}", copy, e);
+            LOG.debug("Cannot delete {}", file, e);
         }
     }
 
@@ -252,6 +334,9 @@ final class UnitFactory {
             thread.interrupt();
             throw new UnitException(what + " did not return within " + callTimeout.toMillis() + " ms");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnitException unit) {
+                throw unit;
+            }
             throw new UnitException(what + " failed: " + Failures.describe(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -171,6 +171,7 @@ public final class Switchboard implements AutoCloseable {
         try {
             plugins.start();
         } catch (Exception e) {
+            plugins.close();
             stopQuietly();
             throw new StartupException("Cannot use the plugin directory " + config.pluginsDir() + ": " + e.getMessage(), e);
         }

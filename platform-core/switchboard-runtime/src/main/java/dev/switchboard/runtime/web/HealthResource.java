@@ -2,6 +2,7 @@ package dev.switchboard.runtime.web;
 
 import dev.switchboard.api.Health;
 import dev.switchboard.api.HealthCheck;
+import dev.switchboard.runtime.plugins.Generation;
 import dev.switchboard.runtime.plugins.PluginManager;
 import dev.switchboard.runtime.plugins.PluginState;
 import dev.switchboard.runtime.plugins.PluginView;
@@ -59,8 +60,14 @@ public final class HealthResource {
         components.put("server", Map.of("status", host == HostState.READY ? "UP" : "DOWN", "state", host.name()));
 
         Map<String, Map<String, Object>> pluginReports = new LinkedHashMap<>();
-        Map<String, Map<String, HealthCheck>> checks = plugins.healthChecks();
-        Map<String, Map<String, Health>> results = runChecks(checks);
+        // Hold the generation while its plugins' checks run, so none is retired under them.
+        Generation generation = plugins.enterCurrent();
+        Map<String, Map<String, Health>> results;
+        try {
+            results = runChecks(plugins.healthChecks(generation));
+        } finally {
+            generation.exit();
+        }
         Health.Status pluginsStatus = Health.Status.UP;
         for (PluginView view : plugins.list()) {
             Map<String, Object> report = new LinkedHashMap<>();
@@ -88,7 +95,7 @@ public final class HealthResource {
             Health.Status counted = status == Health.Status.DOWN && !failOnPluginFailure ? Health.Status.DEGRADED : status;
             pluginsStatus = worse(pluginsStatus, counted);
         }
-        components.put("plugins", Map.of("status", pluginsStatus.name(), "generation", plugins.current().number(), "plugins", pluginReports));
+        components.put("plugins", Map.of("status", pluginsStatus.name(), "generation", generation.number(), "plugins", pluginReports));
 
         Health.Status overall = host == HostState.READY ? pluginsStatus : Health.Status.DOWN;
         Map<String, Object> body = new LinkedHashMap<>();
