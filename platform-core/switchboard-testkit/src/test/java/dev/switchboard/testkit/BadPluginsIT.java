@@ -251,4 +251,66 @@ class BadPluginsIT {
         }
         assertThat(List.of(switchboard.get("/health/ready").statusCode())).containsExactly(200);
     }
+
+    @Test
+    void aReplacementWithAMissingDependencyLeavesTheLiveVersionServing() throws Exception {
+        Path jar = PluginJarBuilder.plugin("greeter", "9.0.0")
+                .dependencies("nowhere@>=1.0.0")
+                .source(Fixtures.minimalEntry("fixtures.greeter9"))
+                .build(jars.resolve("g9"));
+        Path original = jars.resolve("greeter-original.jar");
+        java.nio.file.Files.copy(switchboard.pluginsDir().resolve("greeter.jar"), original);
+        switchboard.deploy(jar, "greeter.jar");
+        try {
+            PluginView view = switchboard.awaitPlugin("greeter", v -> v.rejected() != null, Duration.ofSeconds(10));
+            assertThat(view.state()).isEqualTo(PluginState.STARTED);
+            assertThat(view.version()).isEqualTo("1.0.0");
+            assertThat(view.rejected().version()).isEqualTo("9.0.0");
+            assertThat(view.rejected().reason()).isEqualTo("needs plugin 'nowhere' >=1.0.0, which is not installed");
+            assertThat(switchboard.get("/api/greeter").body()).contains("1.0.0");
+        } finally {
+            switchboard.deploy(original, "greeter.jar");
+            switchboard.awaitPlugin("greeter", v -> v.rejected() == null && v.state() == PluginState.STARTED, Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aFailedStartIsRetriedOnlyForANewJarOrAReload() throws Exception {
+        Path jar = PluginJarBuilder.plugin("counted", "1.0.0")
+                .source("""
+                        package fixtures.counted;
+
+                        import dev.switchboard.api.*;
+
+                        @org.pf4j.Extension
+                        public class Counted implements SwitchboardPlugin {
+                            @Override
+                            public void start(Platform platform) {
+                                int starts = Integer.getInteger("counted.starts", 0) + 1;
+                                System.setProperty("counted.starts", Integer.toString(starts));
+                                throw new IllegalStateException("start number " + starts);
+                            }
+                        }
+                        """)
+                .build(jars);
+        System.clearProperty("counted.starts");
+        switchboard.deploy(jar, "counted.jar");
+        try {
+            switchboard.awaitState("counted", PluginState.FAILED, null);
+            // Unrelated changes: another plugin comes and goes.
+            switchboard.deploy(Fixtures.simple(jars, "bystander", "1.0.0", "/api/bystander"), "bystander.jar");
+            switchboard.awaitState("bystander", PluginState.STARTED, "1.0.0");
+            switchboard.undeploy("bystander.jar");
+            switchboard.awaitAbsent("bystander");
+            assertThat(Integer.getInteger("counted.starts")).isEqualTo(1);
+
+            var reload = switchboard.send(switchboard.admin("/admin/plugins/counted/reload")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(reload.body()).contains("start number 2");
+            assertThat(Integer.getInteger("counted.starts")).isEqualTo(2);
+        } finally {
+            switchboard.undeploy("counted.jar");
+            switchboard.awaitAbsent("counted");
+        }
+    }
 }
