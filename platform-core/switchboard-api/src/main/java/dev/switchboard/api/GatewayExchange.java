@@ -49,10 +49,13 @@ public interface GatewayExchange {
     /** Attaches a value to this request for later filters and the route. */
     void setAttribute(String name, Object value);
 
-    /** Sets a response header (replacing earlier values); it is sent whoever answers. */
+    /**
+     * Sets a response header (replacing earlier values); it is sent whoever answers, except when
+     * the request fails with a 500 (the error response starts afresh).
+     */
     void setResponseHeader(String name, String value);
 
-    /** Adds a response header value; it is sent whoever answers. */
+    /** Adds a response header value; sent like {@link #setResponseHeader}. */
     void addResponseHeader(String name, String value);
 
     /**

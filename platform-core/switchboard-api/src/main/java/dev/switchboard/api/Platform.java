@@ -40,7 +40,7 @@ public interface Platform {
      * instances. They form this plugin's own JAX-RS application: providers apply only to this
      * plugin's resources, never to the host's or another plugin's. Root resource paths must not
      * collide with another plugin's or fall under a host prefix ({@code /admin}, {@code /health},
-     * {@code /api/events}, {@code /api/skills}, {@code /api/jobs}, {@code /mcp}).
+     * {@code /api/events}, {@code /api/skills}, {@code /api/jobs}, {@code /mcp}, {@code /.well-known}).
      *
      * @return this platform, for chaining
      */

@@ -9,8 +9,9 @@ import java.util.Map;
  *
  * <p>The schema is a JSON Schema (2020-12) at {@code META-INF/switchboard/config.schema.json} in
  * the plugin jar. The host validates the section against it before the plugin's code runs; an
- * invalid section marks the plugin {@code FAILED} with the offending key named. A plugin without a
- * schema accepts no configuration. Keys are {@code snake_case}.
+ * invalid section marks the plugin {@code FAILED} with the offending key named (or, for a new
+ * version of a live plugin, leaves the live one serving and reports the new one as rejected). A
+ * plugin without a schema accepts no configuration. Keys are {@code snake_case}.
  *
  * @since 0.1.0
  */

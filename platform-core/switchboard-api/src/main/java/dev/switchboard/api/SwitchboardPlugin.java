@@ -26,9 +26,10 @@ import org.pf4j.ExtensionPoint;
  * stopped and its class loader is dropped. So {@code start} must not assume it is alone: do not
  * take exclusive resources (a fixed port, a file lock) without a way to share or retry.
  *
- * <p>Both methods are called by the host's plugin operations, one at a time (never concurrently
- * with another plugin's start or stop), each bounded by {@code plugins.start_timeout}, with the
- * plugin's class loader as the thread's context class loader.
+ * <p>Both methods run with the plugin's class loader as the thread's context class loader, each
+ * bounded by {@code plugins.start_timeout}. {@code start} calls never overlap each other;
+ * {@code stop} runs later, on the host's retirement thread, and may overlap another plugin's
+ * (or this plugin's next version's) {@code start}.
  *
  * @since 0.1.0
  */
@@ -37,15 +38,17 @@ public interface SwitchboardPlugin extends ExtensionPoint {
     /**
      * Starts the plugin and declares what it contributes (routes, filters, health checks) through
      * {@code platform}. Throwing marks the plugin {@code FAILED} with the exception's message as
-     * the reason; nothing it declared goes live and {@link #stop()} is still called so it can
-     * release what it took.
+     * the reason (or, when this version was to replace a live one, leaves that one serving and
+     * reports this one as rejected); nothing it declared goes live and {@link #stop()} is still
+     * called so it can release what it took.
      */
     void start(Platform platform) throws Exception;
 
     /**
      * Stops the plugin: stop every thread, executor, timer and connection that {@link #start}
-     * opened. Called once no request is running in this plugin's routes any more. A thread left
-     * running keeps the plugin's classes in memory; the host detects that and reports a leak.
+     * opened. Called once no request is running in this plugin's routes any more, or once
+     * {@code plugins.drain_timeout} has passed. A thread left running keeps the plugin's classes
+     * in memory; the host detects that and reports a leak.
      */
     default void stop() throws Exception {
     }

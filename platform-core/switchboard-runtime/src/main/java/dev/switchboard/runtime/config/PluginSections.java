@@ -4,6 +4,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +45,25 @@ public final class PluginSections {
             ids.add(flag.key().substring(0, flag.key().indexOf('.')));
         }
         return ids;
+    }
+
+    /**
+     * The {@code SWITCHBOARD_*} variables that set no host key and belong to none of the given
+     * plugins: most likely typos.
+     */
+    public List<String> unclaimedVariables(Collection<String> pluginIds) {
+        Set<String> host = new TreeSet<>();
+        for (ConfigSchema.Key key : ConfigLoader.hostSchema().keys()) {
+            host.add("SWITCHBOARD_" + envPart(key.path()));
+        }
+        List<String> unclaimed = new ArrayList<>();
+        for (String name : new TreeSet<>(environment.keySet())) {
+            boolean plugin = pluginIds.stream().anyMatch(id -> name.startsWith("SWITCHBOARD_" + envPart(id) + "_"));
+            if (!host.contains(name) && !plugin) {
+                unclaimed.add(name);
+            }
+        }
+        return unclaimed;
     }
 
     /**

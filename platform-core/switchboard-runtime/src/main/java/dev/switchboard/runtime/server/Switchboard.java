@@ -179,12 +179,19 @@ public final class Switchboard implements AutoCloseable {
         warnAboutOrphanSections();
     }
 
-    /** A plugin section no installed plugin claims is kept (the plugin may come later), but may be a typo. */
+    /**
+     * A plugin section or variable no installed plugin claims is kept (the plugin may come
+     * later), but may well be a typo: say so.
+     */
     private void warnAboutOrphanSections() {
+        List<String> installed = plugins.list().stream().map(view -> view.id()).toList();
         for (String section : config.pluginSections().sectionIds()) {
-            if (plugins.list().stream().noneMatch(view -> view.id().equals(section))) {
+            if (!installed.contains(section)) {
                 LOG.warn("Configuration section '{}' matches no installed plugin; it applies when a plugin with that id is installed", section);
             }
+        }
+        for (String variable : config.pluginSections().unclaimedVariables(installed)) {
+            LOG.warn("Environment variable {} sets no host key and no key of an installed plugin; is it misspelt?", variable);
         }
     }
 

@@ -154,4 +154,12 @@ class ConfigLoaderTest {
             assertThat(key.description()).as(key.path() + " description").isNotBlank();
         });
     }
+
+    @Test
+    void variablesNoHostKeyOrInstalledPluginClaimsAreReported() throws IOException {
+        SwitchboardConfig c = load(null, Map.of("SWITCHBOARD_PROT", "1", "SWITCHBOARD_PORT", "0",
+                "SWITCHBOARD_HELLO_GREETING", "Hi", "SWITCHBOARD_HOME", "/x"), List.of());
+        assertThat(c.pluginSections().unclaimedVariables(List.of("hello"))).containsExactly("SWITCHBOARD_PROT");
+        assertThat(c.pluginSections().unclaimedVariables(List.of())).containsExactly("SWITCHBOARD_HELLO_GREETING", "SWITCHBOARD_PROT");
+    }
 }
