@@ -119,21 +119,9 @@ class BadPluginsIT {
 
     @Test
     void startThrows() throws Exception {
-        Path jar = PluginJarBuilder.plugin("thrower", "1.0.0")
-                .source("""
-                        package fixtures.thrower;
-
-                        import dev.switchboard.api.*;
-
-                        @org.pf4j.Extension
-                        public class Thrower implements SwitchboardPlugin {
-                            @Override
-                            public void start(Platform platform) {
-                                throw new IllegalStateException("the database is unreachable");
-                            }
-                        }
-                        """)
-                .build(jars);
+        Path jar = Fixtures.startingWith("thrower", "Thrower", """
+                throw new IllegalStateException("the database is unreachable");
+                """).build(jars);
         PluginView view = deployAndAwaitFailure(jar, "thrower.jar", "thrower");
         assertThat(view.reason()).isEqualTo("Thrower.start() failed: IllegalStateException: the database is unreachable");
     }
@@ -181,32 +169,20 @@ class BadPluginsIT {
 
     @Test
     void aThreadLeftRunningIsReportedAsALeak() throws Exception {
-        Path jar = PluginJarBuilder.plugin("leaky", "1.0.0")
-                .source("""
-                        package fixtures.leaky;
-
-                        import dev.switchboard.api.*;
-
-                        @org.pf4j.Extension
-                        public class Leaky implements SwitchboardPlugin {
-                            @Override
-                            public void start(Platform platform) {
-                                Thread worker = new Thread(() -> {
-                                    while (true) {
-                                        try {
-                                            Thread.sleep(50);
-                                        } catch (InterruptedException e) {
-                                            // a badly written worker that ignores interruption
-                                        }
-                                    }
-                                }, "leaky-worker");
-                                worker.setDaemon(true);
-                                worker.start();
-                            }
-                            // no stop(): the worker keeps running
+        Path jar = Fixtures.startingWith("leaky", "Leaky", """
+                // A badly written worker: it ignores interruption, and there is no stop().
+                Thread worker = new Thread(() -> {
+                    while (true) {
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            // ignored on purpose
                         }
-                        """)
-                .build(jars);
+                    }
+                }, "leaky-worker");
+                worker.setDaemon(true);
+                worker.start();
+                """).build(jars);
         switchboard.deploy(jar, "leaky.jar");
         switchboard.awaitState("leaky", PluginState.STARTED, "1.0.0");
         switchboard.undeploy("leaky.jar");
@@ -276,23 +252,11 @@ class BadPluginsIT {
 
     @Test
     void aFailedStartIsRetriedOnlyForANewJarOrAReload() throws Exception {
-        Path jar = PluginJarBuilder.plugin("counted", "1.0.0")
-                .source("""
-                        package fixtures.counted;
-
-                        import dev.switchboard.api.*;
-
-                        @org.pf4j.Extension
-                        public class Counted implements SwitchboardPlugin {
-                            @Override
-                            public void start(Platform platform) {
-                                int starts = Integer.getInteger("counted.starts", 0) + 1;
-                                System.setProperty("counted.starts", Integer.toString(starts));
-                                throw new IllegalStateException("start number " + starts);
-                            }
-                        }
-                        """)
-                .build(jars);
+        Path jar = Fixtures.startingWith("counted", "Counted", """
+                int starts = Integer.getInteger("counted.starts", 0) + 1;
+                System.setProperty("counted.starts", Integer.toString(starts));
+                throw new IllegalStateException("start number " + starts);
+                """).build(jars);
         System.clearProperty("counted.starts");
         switchboard.deploy(jar, "counted.jar");
         try {

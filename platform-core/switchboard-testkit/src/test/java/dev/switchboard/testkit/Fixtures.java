@@ -163,4 +163,20 @@ final class Fixtures {
         }
         return builder.build(dir);
     }
+
+    /** A plugin {@code id} 1.0.0 whose entry class {@code className} runs {@code startBody} in start(). */
+    static PluginJarBuilder startingWith(String id, String className, String startBody) {
+        return PluginJarBuilder.plugin(id, "1.0.0").source("""
+                package fixtures.%1$s;
+
+                import dev.switchboard.api.*;
+
+                @org.pf4j.Extension
+                public class %2$s implements SwitchboardPlugin {
+                    @Override
+                    public void start(Platform platform) {
+                %3$s    }
+                }
+                """.formatted(id, className, startBody.indent(8)));
+    }
 }
