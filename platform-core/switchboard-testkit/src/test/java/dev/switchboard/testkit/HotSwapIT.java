@@ -96,7 +96,8 @@ class HotSwapIT {
             long generation = switchboard.plugin("greeter").orElseThrow().generation();
             // Let traffic run on the new generation for a moment.
             long seen = ok.get();
-            while (ok.get() < seen + 20) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (ok.get() < seen + 20 && failures.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(1);
             }
             assertThat(generation).isGreaterThan(swap);
