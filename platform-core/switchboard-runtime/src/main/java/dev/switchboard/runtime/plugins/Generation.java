@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +39,7 @@ public final class Generation {
 
     Generation(long number, Map<String, PluginUnit> units) {
         this.number = number;
-        this.units = Map.copyOf(new LinkedHashMap<>(units));
+        this.units = Map.copyOf(units);
         this.routes = RouteTable.of(units.values());
         List<Filter> chain = new ArrayList<>();
         for (PluginUnit unit : units.values()) {

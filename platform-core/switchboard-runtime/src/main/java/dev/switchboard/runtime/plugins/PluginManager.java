@@ -104,6 +104,8 @@ public final class PluginManager implements AutoCloseable {
 
     private volatile Generation current = new Generation(0, Map.of());
     private volatile List<PluginView> views = List.of();
+    /** The view of the jar that provides each id (not a duplicate), published with {@link #views}. */
+    private volatile Map<String, PluginView> viewsById = Map.of();
     private volatile boolean closed;
 
     public PluginManager(Options options, PluginSections sections, MeterRegistry meters, Supplier<ServletContext> servletContext) {
@@ -164,8 +166,7 @@ public final class PluginManager implements AutoCloseable {
 
     /** The plugin with this id (the live or winning jar when two declare it). */
     public Optional<PluginView> get(String id) {
-        return views.stream().filter(v -> v.id().equals(id)).min(Comparator.comparing(v -> v.state() == PluginState.FAILED && v.reason() != null
-                && v.reason().startsWith("duplicate")));
+        return Optional.ofNullable(viewsById.get(id));
     }
 
     /**
@@ -766,11 +767,18 @@ public final class PluginManager implements AutoCloseable {
 
     private void publishViews(Map<String, PluginView> before) {
         List<PluginView> list = new ArrayList<>();
+        Map<String, PluginView> byId = new HashMap<>();
         for (Record record : records.values()) {
-            list.add(record.view());
+            PluginView view = record.view();
+            list.add(view);
+            if (!record.duplicate) {
+                // Of two jars with one id that are not duplicates (one broken), the live one wins.
+                byId.merge(view.id(), view, (a, b) -> b.state() == PluginState.STARTED ? b : a);
+            }
         }
         list.sort(Comparator.comparing(PluginView::id).thenComparing(PluginView::file));
         views = List.copyOf(list);
+        viewsById = Map.copyOf(byId);
         for (PluginView view : list) {
             PluginView old = before.get(view.file());
             if (old == null || old.state() != view.state() || !Objects.equals(old.version(), view.version())

@@ -27,21 +27,22 @@ public final class CoreRoutes {
     }
 
     public static boolean servedByCore(String path) {
-        return CORE_APP.stream().anyMatch(prefix -> under(path, prefix));
+        return prefixOf(path, CORE_APP) != null;
     }
 
     public static boolean filterExempt(String path) {
-        return FILTER_EXEMPT.stream().anyMatch(prefix -> under(path, prefix));
+        return prefixOf(path, FILTER_EXEMPT) != null;
     }
 
     /** The host prefix {@code path} falls under, or null. */
     public static String hostPrefixOf(String path) {
-        for (String prefix : CORE_APP) {
-            if (under(path, prefix)) {
-                return prefix;
-            }
-        }
-        for (String prefix : RESERVED) {
+        String prefix = prefixOf(path, CORE_APP);
+        return prefix != null ? prefix : prefixOf(path, RESERVED);
+    }
+
+    // Plain loops: these run on every request.
+    private static String prefixOf(String path, List<String> prefixes) {
+        for (String prefix : prefixes) {
             if (under(path, prefix)) {
                 return prefix;
             }
