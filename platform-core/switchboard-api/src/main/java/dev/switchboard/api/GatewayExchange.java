@@ -1,6 +1,5 @@
 package dev.switchboard.api;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -8,34 +7,15 @@ import java.util.Optional;
  *
  * @since 0.1.0
  */
-public interface GatewayExchange {
+public interface GatewayExchange extends RequestView {
 
-    /** The request method, upper case. */
-    String method();
-
-    /** The decoded request path, starting with {@code /}. */
-    String path();
-
-    /** The raw query string without {@code ?}, or empty. */
-    Optional<String> query();
-
-    /** The first value of a query parameter. */
-    Optional<String> queryParam(String name);
-
-    /** The first value of a request header (case-insensitive name). */
-    Optional<String> header(String name);
-
-    /** Every value of a request header, in order. */
-    List<String> headers(String name);
-
-    /** The value of a request cookie. */
-    Optional<String> cookie(String name);
-
-    /** The client's IP address as seen by the host (no proxy headers are trusted here). */
-    String remoteAddress();
-
-    /** Whether the request arrived over TLS. */
-    boolean secure();
+    /**
+     * Who the request comes from, established by the {@link Authenticator authenticators} the
+     * first time it is asked for; empty for an anonymous request.
+     *
+     * @throws AuthenticationException when the request carries an invalid credential
+     */
+    Optional<Principal> principal();
 
     /**
      * Sets a request header as later filters and the route will see it (replacing any value the

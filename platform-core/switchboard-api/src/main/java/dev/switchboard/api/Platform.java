@@ -4,10 +4,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 
 /**
- * What the host gives a plugin: its configuration, a logger, the metrics registry, and the ways
- * to contribute routes, gateway filters and health checks.
+ * What the host gives a plugin: its configuration, a logger, the metrics registry, the event hub,
+ * and the ways to contribute routes, gateway filters, authenticators and health checks.
  *
- * <p>The contribution methods ({@link #jaxrs}, {@link #filter}, {@link #healthCheck}) may only be
+ * <p>The contribution methods ({@link #jaxrs}, {@link #filter}, {@link #authenticator},
+ * {@link #healthCheck}) may only be
  * called while {@link SwitchboardPlugin#start} runs; they take effect together when the plugin
  * goes live, and are withdrawn together when it stops. Calling them later throws
  * {@link IllegalStateException}.
@@ -34,6 +35,9 @@ public interface Platform {
      */
     MeterRegistry meters();
 
+    /** The host's event hub, to publish events to browsers' streams. Usable from any thread, at any time. */
+    Events events();
+
     /**
      * Adds JAX-RS components: resource classes or instances ({@code @Path}) and providers
      * (exception mappers, filters, message body readers/writers, features), as classes or
@@ -53,6 +57,15 @@ public interface Platform {
      * @return this platform, for chaining
      */
     Platform filter(GatewayFilter filter);
+
+    /**
+     * Adds an authenticator: how requests carrying this plugin's credentials are turned into a
+     * {@link Principal}. While any live plugin contributes one, the host's loopback development
+     * principal is off.
+     *
+     * @return this platform, for chaining
+     */
+    Platform authenticator(Authenticator authenticator);
 
     /**
      * Adds a named health check, reported under this plugin in {@code /health/ready}.

@@ -18,6 +18,8 @@ public record Settings(
         PluginSettings plugins,
         HealthSettings health,
         AdminSettings admin,
+        EventSettings events,
+        AuthSettings auth,
         SkillSettings skills) {
 
     public record Tls(boolean enabled, int port, String keystore, String keystorePassword, String keystoreType, boolean http2) {
@@ -37,6 +39,26 @@ public record Settings(
     }
 
     public record AdminSettings(String token, List<String> allowedAddresses) {
+    }
+
+    public record EventSettings(List<String> topics, boolean openTopics, int maxTopics, ByteSize maxEventSize,
+                                List<String> allSubjectsRoles, Replay replay, Streams streams, Presence presence) {
+
+        public record Replay(int maxEvents, Duration maxAge, ByteSize maxBytes) {
+        }
+
+        public record Streams(Duration retry, Duration heartbeat, int queueEvents, ByteSize queueBytes, int maxPerPrincipal,
+                              int maxTotal) {
+        }
+
+        public record Presence(List<String> visibleTo, Duration grace, int maxEventsPerSecond) {
+        }
+    }
+
+    public record AuthSettings(String tokenQueryParameter, String tokenCookie, Dev dev) {
+
+        public record Dev(boolean enabled, String principal, List<String> roles) {
+        }
     }
 
     public record SkillSettings(String dir) {

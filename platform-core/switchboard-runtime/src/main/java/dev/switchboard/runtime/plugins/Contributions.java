@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.plugins;
 
+import dev.switchboard.api.Authenticator;
 import dev.switchboard.api.GatewayFilter;
 import dev.switchboard.api.HealthCheck;
 
@@ -7,16 +8,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one plugin version contributed while it started: its JAX-RS components, gateway filters
- * and health checks. Fixed once {@code start} returns; it lives and dies with the version.
+ * What one plugin version contributed while it started: its JAX-RS components, gateway filters,
+ * authenticators and health checks. Fixed once {@code start} returns; it lives and dies with the version.
  */
-record Contributions(List<Object> jaxrs, List<GatewayFilter> filters, Map<String, HealthCheck> healthChecks) {
+record Contributions(List<Object> jaxrs, List<GatewayFilter> filters, List<Authenticator> authenticators,
+                     Map<String, HealthCheck> healthChecks) {
 
-    static final Contributions NONE = new Contributions(List.of(), List.of(), Map.of());
+    static final Contributions NONE = new Contributions(List.of(), List.of(), List.of(), Map.of());
 
     Contributions {
         jaxrs = List.copyOf(jaxrs);
         filters = List.copyOf(filters);
+        authenticators = List.copyOf(authenticators);
         healthChecks = Map.copyOf(healthChecks);
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.plugins;
 
+import dev.switchboard.api.Authenticator;
 import dev.switchboard.api.GatewayFilter;
 
 import jakarta.servlet.ServletException;
@@ -30,10 +31,15 @@ public final class Generation {
     public record Filter(GatewayFilter filter, int priority, String pluginId, ClassLoader loader) {
     }
 
+    /** An authenticator with the plugin it belongs to and that plugin's class loader. */
+    public record Auth(Authenticator authenticator, String pluginId, ClassLoader loader) {
+    }
+
     private final long number;
     private final Map<String, PluginUnit> units;
     private final RouteTable routes;
     private final List<Filter> filters;
+    private final List<Auth> authenticators;
     private final AtomicLong active = new AtomicLong();
     private volatile boolean closed;
 
@@ -52,6 +58,15 @@ public final class Generation {
                 .thenComparing(Filter::pluginId)
                 .thenComparing(f -> f.filter().name()));
         this.filters = List.copyOf(chain);
+        List<Auth> auths = new ArrayList<>();
+        for (PluginUnit unit : units.values()) {
+            for (Authenticator authenticator : unit.authenticators()) {
+                auths.add(new Auth(authenticator, unit.id(), unit.loader()));
+            }
+        }
+        // Asked in plugin id order (stable across generations), each plugin's in the order it added them.
+        auths.sort(Comparator.comparing(Auth::pluginId));
+        this.authenticators = List.copyOf(auths);
     }
 
     public long number() {
@@ -79,6 +94,11 @@ public final class Generation {
     /** The gateway filters of this generation, in the order they run. */
     public List<Filter> gatewayFilters() {
         return filters;
+    }
+
+    /** The authenticators of this generation, in the order they are asked. */
+    public List<Auth> authenticators() {
+        return authenticators;
     }
 
     /** Registers a request in this generation; false when it was closed meanwhile (take the new one). */

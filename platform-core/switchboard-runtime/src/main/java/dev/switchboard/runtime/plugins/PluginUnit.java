@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.plugins;
 
+import dev.switchboard.api.Authenticator;
 import dev.switchboard.api.GatewayFilter;
 import dev.switchboard.api.HealthCheck;
 import dev.switchboard.api.SwitchboardPlugin;
@@ -91,6 +92,10 @@ final class PluginUnit {
 
     List<GatewayFilter> filters() {
         return contributions.filters();
+    }
+
+    List<Authenticator> authenticators() {
+        return contributions.authenticators();
     }
 
     Map<String, HealthCheck> healthChecks() {

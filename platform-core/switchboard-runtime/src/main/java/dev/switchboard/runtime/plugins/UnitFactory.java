@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.plugins;
 
+import dev.switchboard.api.Events;
 import dev.switchboard.api.PluginInfo;
 import dev.switchboard.api.SwitchboardPlugin;
 import dev.switchboard.runtime.web.JerseyApps;
@@ -70,14 +71,17 @@ final class UnitFactory {
     private final Path activeDir;
     private final String hostVersion;
     private final MeterRegistry meters;
+    private final Events events;
     private final Supplier<ServletContext> servletContext;
     private final Duration callTimeout;
     private final ClassLoader hostLoader = UnitFactory.class.getClassLoader();
 
-    UnitFactory(Path activeDir, String hostVersion, MeterRegistry meters, Supplier<ServletContext> servletContext, Duration callTimeout) {
+    UnitFactory(Path activeDir, String hostVersion, MeterRegistry meters, Events events, Supplier<ServletContext> servletContext,
+                Duration callTimeout) {
         this.activeDir = activeDir.resolve("run-" + UUID.randomUUID());
         this.hostVersion = hostVersion;
         this.meters = meters;
+        this.events = events;
         this.servletContext = servletContext;
         this.callTimeout = callTimeout;
     }
@@ -126,7 +130,7 @@ final class UnitFactory {
                 });
             }
             UnitPlatform platform = new UnitPlatform(new PluginInfo(candidate.id(), candidate.version()), hostVersion,
-                    new SectionConfig(config), meters);
+                    new SectionConfig(config), meters, events);
             for (SwitchboardPlugin extension : extensions) {
                 started.add(extension);
                 call(candidate, extension.getClass().getSimpleName() + ".start()", loader, () -> {

@@ -1,5 +1,7 @@
 package dev.switchboard.runtime.plugins;
 
+import dev.switchboard.api.Authenticator;
+import dev.switchboard.api.Events;
 import dev.switchboard.api.GatewayFilter;
 import dev.switchboard.api.HealthCheck;
 import dev.switchboard.api.Platform;
@@ -25,18 +27,21 @@ final class UnitPlatform implements Platform {
     private final String hostVersion;
     private final PluginConfig config;
     private final MeterRegistry meters;
+    private final Events events;
     private final Logger log;
 
     private final List<Object> jaxrs = new ArrayList<>();
     private final List<GatewayFilter> filters = new ArrayList<>();
+    private final List<Authenticator> authenticators = new ArrayList<>();
     private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
     private volatile boolean sealed;
 
-    UnitPlatform(PluginInfo info, String hostVersion, PluginConfig config, MeterRegistry meters) {
+    UnitPlatform(PluginInfo info, String hostVersion, PluginConfig config, MeterRegistry meters, Events events) {
         this.info = info;
         this.hostVersion = hostVersion;
         this.config = config;
         this.meters = meters;
+        this.events = events;
         this.log = LoggerFactory.getLogger("plugin." + info.id());
     }
 
@@ -66,6 +71,11 @@ final class UnitPlatform implements Platform {
     }
 
     @Override
+    public Events events() {
+        return events;
+    }
+
+    @Override
     public Platform jaxrs(Object... components) {
         checkOpen("jaxrs");
         for (Object component : components) {
@@ -78,6 +88,13 @@ final class UnitPlatform implements Platform {
     public Platform filter(GatewayFilter filter) {
         checkOpen("filter");
         filters.add(Objects.requireNonNull(filter, "filter"));
+        return this;
+    }
+
+    @Override
+    public Platform authenticator(Authenticator authenticator) {
+        checkOpen("authenticator");
+        authenticators.add(Objects.requireNonNull(authenticator, "authenticator"));
         return this;
     }
 
@@ -102,6 +119,6 @@ final class UnitPlatform implements Platform {
     /** Ends the contribution phase and returns what was contributed. */
     Contributions seal() {
         sealed = true;
-        return new Contributions(jaxrs, filters, healthChecks);
+        return new Contributions(jaxrs, filters, authenticators, healthChecks);
     }
 }

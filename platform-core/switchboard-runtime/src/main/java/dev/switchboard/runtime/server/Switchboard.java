@@ -3,6 +3,9 @@ package dev.switchboard.runtime.server;
 import dev.switchboard.runtime.config.ConfigException;
 import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.config.SwitchboardConfig;
+import dev.switchboard.runtime.events.EventHub;
+import dev.switchboard.runtime.events.EventsResource;
+import dev.switchboard.runtime.events.StreamsAdminResource;
 import dev.switchboard.runtime.plugins.PluginManager;
 import dev.switchboard.runtime.web.AdminAccessFilter;
 import dev.switchboard.runtime.web.AdminEvents;
@@ -41,6 +44,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -74,6 +78,7 @@ public final class Switchboard implements AutoCloseable {
     private final PluginManager plugins;
     private final CompositeMeterRegistry meters;
     private final AdminEvents events;
+    private final EventHub hub;
     private final String adminToken;
     private final boolean adminTokenGenerated;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -92,6 +97,7 @@ public final class Switchboard implements AutoCloseable {
         this.meters = new CompositeMeterRegistry();
         meters.add(new SimpleMeterRegistry());
         this.events = new AdminEvents(Duration.ofSeconds(15));
+        this.hub = new EventHub(settings.events(), meters, Clock.systemUTC());
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName("switchboard");
@@ -125,10 +131,10 @@ public final class Switchboard implements AutoCloseable {
         this.plugins = new PluginManager(new PluginManager.Options(config.pluginsDir(), pluginSettings.watch(), pluginSettings.debounce(),
                 pluginSettings.drainTimeout(), pluginSettings.startTimeout(), pluginSettings.leakCheckDelay(),
                 pluginSettings.maxUpload().bytes(), Versions.switchboard()),
-                config.pluginSections(), meters, context::getServletContext);
+                config.pluginSections(), meters, hub, context::getServletContext);
         plugins.addListener(events::publish);
 
-        HostServlet servlet = new HostServlet(plugins, () -> coreApplication(settings, adminAddresses));
+        HostServlet servlet = new HostServlet(plugins, settings.auth(), () -> coreApplication(settings, adminAddresses));
         ServletHolder holder = new ServletHolder("switchboard", servlet);
         holder.setAsyncSupported(true);
         holder.setInitOrder(0);
@@ -177,6 +183,7 @@ public final class Switchboard implements AutoCloseable {
         }
         state = HostState.READY;
         warnAboutOrphanSections();
+        warnAboutDevPrincipal();
     }
 
     /**
@@ -192,6 +199,15 @@ public final class Switchboard implements AutoCloseable {
         }
         for (String variable : config.pluginSections().unclaimedVariables(installed)) {
             LOG.warn("Environment variable {} sets no host key and no key of an installed plugin; is it misspelt?", variable);
+        }
+    }
+
+    /** The dev principal is for a developer's machine; say so while it is in force. */
+    private void warnAboutDevPrincipal() {
+        Settings.AuthSettings.Dev dev = config.settings().auth().dev();
+        if (dev.enabled() && plugins.current().authenticators().isEmpty()) {
+            LOG.warn("Development authentication is on: callers on loopback are '{}' with roles {} until a plugin contributes an "
+                    + "authenticator. Set auth.dev.enabled: false in production.", dev.principal(), dev.roles());
         }
     }
 
@@ -219,6 +235,8 @@ public final class Switchboard implements AutoCloseable {
         core.register(new AdminResource(plugins, events, about));
         core.register(new AdminAccessFilter(adminAddresses, adminToken));
         core.register(AdminResource.OperationExceptionMapper.class);
+        core.register(new EventsResource(hub));
+        core.register(new StreamsAdminResource(hub));
         return core;
     }
 
@@ -308,6 +326,11 @@ public final class Switchboard implements AutoCloseable {
         return meters;
     }
 
+    /** The event hub plugins and the {@code /api/events} routes publish into. */
+    public EventHub events() {
+        return hub;
+    }
+
     public String adminToken() {
         return adminToken;
     }
@@ -340,6 +363,7 @@ public final class Switchboard implements AutoCloseable {
         state = HostState.STOPPING;
         LOG.info("Switchboard is shutting down (in-flight requests get up to {} ms)", config.settings().shutdown().timeout().toMillis());
         events.close();
+        hub.close();
         drainRequests();
         stopQuietly();
         plugins.close();

@@ -1,6 +1,8 @@
 package dev.switchboard.runtime.web;
 
+import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.gateway.GatewayChainRunner;
+import dev.switchboard.runtime.gateway.RequestAuthentication;
 import dev.switchboard.runtime.plugins.Generation;
 import dev.switchboard.runtime.plugins.PluginManager;
 import jakarta.servlet.AsyncEvent;
@@ -41,11 +43,13 @@ public final class HostServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(HostServlet.class);
 
     private final PluginManager plugins;
+    private final Settings.AuthSettings auth;
     private final Supplier<ResourceConfig> coreApplication;
     private transient ServletContainer core;
 
-    public HostServlet(PluginManager plugins, Supplier<ResourceConfig> coreApplication) {
+    public HostServlet(PluginManager plugins, Settings.AuthSettings auth, Supplier<ResourceConfig> coreApplication) {
         this.plugins = plugins;
+        this.auth = auth;
         this.coreApplication = coreApplication;
     }
 
@@ -72,6 +76,7 @@ public final class HostServlet extends HttpServlet {
             Generation generation = plugins.enterCurrent();
             AtomicBoolean released = new AtomicBoolean();
             boolean pluginRoute = !CoreRoutes.servedByCore(path);
+            RequestAuthentication.install(request, generation, auth, path);
             try {
                 GatewayChainRunner.run(generation, request, response, path, (req, res) -> route(generation, path, req, res));
             } finally {

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.web;
 
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,6 +48,11 @@ public final class Problems {
 
     public static Response response(int status, String detail, Map<String, ?> extras) {
         return Response.status(status).type(MEDIA).entity(body(status, detail, extras).toString()).build();
+    }
+
+    /** An exception that JAX-RS answers with this problem as it is. */
+    public static WebApplicationException exception(int status, String detail) {
+        return new WebApplicationException(detail, response(status, detail));
     }
 
     /** The standard reason phrase of a status code. */
