@@ -51,7 +51,7 @@ public final class PluginJarBuilder {
     private static final List<String> API_ANCHORS = List.of(
             "dev.switchboard.api.SwitchboardPlugin", "org.pf4j.Extension", "jakarta.ws.rs.Path", "org.slf4j.Logger",
             "io.micrometer.core.instrument.MeterRegistry", "jakarta.annotation.Priority", "jakarta.inject.Inject",
-            "com.fasterxml.jackson.annotation.JsonProperty");
+            "com.fasterxml.jackson.annotation.JsonProperty", "tools.jackson.databind.JsonNode", "tools.jackson.core.TreeNode");
 
     private final Map<String, String> manifest = new LinkedHashMap<>();
     private final List<String> sources = new ArrayList<>();

@@ -58,6 +58,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
 
     private final List<Path> plugins;
     private final Map<String, String> settings;
+    private final TestPrincipals principals;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private Path home;
@@ -67,6 +68,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
     private SwitchboardExtension(Builder builder) {
         this.plugins = List.copyOf(builder.plugins);
         this.settings = new LinkedHashMap<>(builder.settings);
+        this.principals = builder.principals;
     }
 
     public static Builder builder() {
@@ -77,6 +79,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
     public static final class Builder {
         private final List<Path> plugins = new ArrayList<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final TestPrincipals principals = new TestPrincipals();
 
         private Builder() {
             settings.put("host", "127.0.0.1");
@@ -97,6 +100,16 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
         /** Sets a configuration key, as {@code --set key=value} would (host keys and plugin sections alike). */
         public Builder set(String key, String value) {
             settings.put(key, value);
+            return this;
+        }
+
+        /**
+         * A principal that requests carrying {@code token} (as a bearer token) authenticate as.
+         * With at least one, the host runs a test authenticator plugin ({@code testkit-auth}) and
+         * its loopback development principal is off; a request with an unknown token gets 401.
+         */
+        public Builder principal(String token, String id, String... roles) {
+            principals.add(token, id, roles);
             return this;
         }
 
@@ -140,6 +153,10 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
             Files.createDirectories(pluginsDir);
             for (Path plugin : plugins) {
                 Files.copy(plugin, pluginsDir.resolve(plugin.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (!principals.isEmpty()) {
+                TestPrincipals.plugin(pluginsDir);
+                settings.put(TestPrincipals.PLUGIN_ID + ".principals", principals.setting());
             }
             settings.putIfAbsent("plugins.dir", pluginsDir.toString());
         }
@@ -210,6 +227,22 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
 
     public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request to {@code path} with {@code Authorization: Bearer <token>}. */
+    public HttpRequest.Builder as(String token, String path) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60));
+    }
+
+    /** Publishes an event as the holder of {@code token}: {@code POST /api/events/<topic>} with {@code json}. */
+    public HttpResponse<String> publish(String token, String topic, String json) throws IOException, InterruptedException {
+        return send(as(token, "/api/events/" + topic).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    /** Opens {@code GET path} as an event stream, with {@code Authorization: Bearer <token>} unless the token is null. */
+    public SseClient stream(String token, String path) throws IOException, InterruptedException {
+        return SseClient.open(client, uri(path), token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
     }
 
     /** A request to {@code path} that carries the admin token. */
