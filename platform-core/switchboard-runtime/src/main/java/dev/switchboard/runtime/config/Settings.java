@@ -25,7 +25,7 @@ public record Settings(
     public record Tls(boolean enabled, int port, String keystore, String keystorePassword, String keystoreType, boolean http2) {
     }
 
-    public record Limits(ByteSize maxRequestBody, ByteSize maxRequestHeaders, Duration idleTimeout) {
+    public record Limits(ByteSize maxRequestBody, ByteSize maxRequestHeaders, Duration idleTimeout, int acceptQueueSize) {
     }
 
     public record Shutdown(Duration timeout) {

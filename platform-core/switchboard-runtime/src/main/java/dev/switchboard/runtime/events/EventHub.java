@@ -115,6 +115,10 @@ public final class EventHub implements Events, AutoCloseable {
         for (String name : settings.topics()) {
             topics.computeIfAbsent(name, this::newTopic);
         }
+        // Idle streams get a heartbeat between one and one and a half periods after their last write.
+        long heartbeat = settings.streams().heartbeat().toMillis();
+        long scan = Math.max(20, Math.min(1000, heartbeat / 2));
+        timer.scheduleWithFixedDelay(this::heartbeats, scan, scan, TimeUnit.MILLISECONDS);
         topics.computeIfAbsent(PRESENCE_TOPIC, this::newTopic);
     }
 
@@ -145,6 +149,11 @@ public final class EventHub implements Events, AutoCloseable {
         return topics.containsKey(name) || settings.openTopics() && TOPIC_NAME.matcher(name).matches();
     }
 
+    /** Whether {@code principal} may see who is connected and follow the presence topic. */
+    boolean maySeePresence(Principal principal) {
+        return settings.presence().visibleTo().stream().anyMatch(principal::hasRole);
+    }
+
     Settings.EventSettings settings() {
         return settings;
     }
@@ -170,8 +179,9 @@ public final class EventHub implements Events, AutoCloseable {
             Instant now = clock.instant();
             String id = epoch + "-" + number;
             Event event = new Event(id, topicName, draft.type(), draft.subject(), draft.priority(), now, draft.data(), draft.metadata());
-            String json = "{\"id\":\"" + id + "\",\"time\":\"" + now + "\"," + tail;
-            Frame frame = new Frame(event, number, json, json.getBytes(StandardCharsets.UTF_8).length, System.nanoTime(), topic);
+            // Rendered once for every stream: type and id cannot hold line breaks (validated), the JSON is on one line.
+            String sse = "id: " + id + "\nevent: " + draft.type() + "\ndata: {\"id\":\"" + id + "\",\"time\":\"" + now + "\"," + tail + "\n\n";
+            Frame frame = new Frame(event, number, sse.getBytes(StandardCharsets.UTF_8), System.nanoTime(), topic);
             topic.append(frame, limits);
             topic.published.increment();
             for (EventStream slow : topic.fanOut(frame)) {
@@ -375,6 +385,21 @@ public final class EventHub implements Events, AutoCloseable {
             return theirs.size();
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void heartbeats() {
+        EventStream[] open;
+        lock.lock();
+        try {
+            open = streams.toArray(EventStream[]::new);
+        } finally {
+            lock.unlock();
+        }
+        long now = System.currentTimeMillis();
+        long idle = settings.streams().heartbeat().toMillis();
+        for (EventStream stream : open) {
+            stream.heartbeatIfIdle(now, idle);
         }
     }
 

@@ -7,11 +7,11 @@ import dev.switchboard.api.Priority;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One open event stream as the hub sees it: whose it is, what it asked for, and the bounded queue
@@ -20,8 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class EventStream {
 
-    /** What the writer takes from the queue: a frame to write, or the end of the stream. */
-    sealed interface Item permits Frame, End {
+    /** What the writer takes from the queue: a frame to write, a heartbeat, or the end of the stream. */
+    sealed interface Item permits Frame, Heartbeat, End {
+    }
+
+    /** The stream was idle for a heartbeat period: write a comment. */
+    enum Heartbeat implements Item {
+        INSTANCE
     }
 
     /** The stream ends; {@code comment} (if any) is written first. */
@@ -46,10 +51,14 @@ final class EventStream {
     private final int maxEvents;
     private final long maxBytes;
 
-    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    // Many publishers, one writer: a lock-free queue, and the writer parks itself when it is empty.
+    private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
+    private volatile Thread writer;
+    private volatile boolean writerWaiting;
     private final AtomicInteger queuedEvents = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean heartbeatQueued = new AtomicBoolean();
     private volatile boolean finished;
     private volatile long lastWriteMillis;
     private volatile Runnable abort = () -> { };
@@ -109,8 +118,20 @@ final class EventStream {
         }
         queuedEvents.incrementAndGet();
         queuedBytes.addAndGet(frame.bytes());
-        queue.add(frame);
+        enqueue(frame);
         return true;
+    }
+
+    private void enqueue(Item item) {
+        queue.add(item);
+        if (writerWaiting) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    /** Called by the writer thread before it takes anything. */
+    void bindWriter(Thread thread) {
+        this.writer = thread;
     }
 
     /** Frames waiting to be written. */
@@ -118,14 +139,49 @@ final class EventStream {
         return queuedEvents.get();
     }
 
-    /** The next thing to write, or null after {@code timeoutMillis} without one (time for a heartbeat). */
-    Item next(long timeoutMillis) throws InterruptedException {
-        Item item = queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+    /** The next thing to write, waiting for it (on the writer thread). */
+    Item next() {
+        while (true) {
+            Item item = queue.poll();
+            if (item != null) {
+                return taken(item);
+            }
+            // Say we wait, then look again: an item added in between is seen here, or its unpark is.
+            writerWaiting = true;
+            item = queue.poll();
+            if (item != null) {
+                writerWaiting = false;
+                return taken(item);
+            }
+            LockSupport.park(this);
+            writerWaiting = false;
+        }
+    }
+
+    /** The next thing to write if there is one already, else null. */
+    Item nextNow() {
+        return taken(queue.poll());
+    }
+
+    private Item taken(Item item) {
         if (item instanceof Frame frame) {
             queuedEvents.decrementAndGet();
             queuedBytes.addAndGet(-frame.bytes());
+        } else if (item == Heartbeat.INSTANCE) {
+            heartbeatQueued.set(false);
         }
         return item;
+    }
+
+    /**
+     * Queues a heartbeat when nothing was written for {@code idleMillis} (and none is queued yet).
+     * A timer calls this for every stream, so writers wait without a timeout: a timed wait per
+     * event would cost a timer registration per event.
+     */
+    void heartbeatIfIdle(long nowMillis, long idleMillis) {
+        if (!ended.get() && nowMillis - lastWriteMillis >= idleMillis && heartbeatQueued.compareAndSet(false, true)) {
+            enqueue(Heartbeat.INSTANCE);
+        }
     }
 
     /**
@@ -138,7 +194,7 @@ final class EventStream {
             return -1;
         }
         int dropped = queuedEvents.get();
-        queue.add(new End(reason, comment));
+        enqueue(new End(reason, comment));
         if (abortNow) {
             abort();
         }

@@ -8,8 +8,6 @@ import dev.switchboard.api.Priority;
 import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.web.Callers;
 import dev.switchboard.runtime.web.Problems;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -21,35 +19,29 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
-import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * The event API under {@code /api/events}: publish, stream, presence, topics. Part of the core
- * application, which is never reloaded, so streams stay open across plugin swaps.
+ * The event API under {@code /api/events}: publish, presence, topics. Part of the core
+ * application, which is never reloaded. The stream itself is {@link EventStreamEndpoint}.
  */
 @Path("/api/events")
 public final class EventsResource {
 
     /** The role that may publish over HTTP. */
     public static final String PUBLISHER_ROLE = "publisher";
-    private static final int MAX_FILTER_VALUES = 64;
     private static final Set<String> FIELDS = Set.of("type", "data", "subject", "priority", "metadata");
-    private static final Pattern TYPE_FILTER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final EventHub hub;
@@ -98,11 +90,24 @@ public final class EventsResource {
         if (declaredLength > max) {
             throw tooLarge();
         }
-        byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-        if (bytes.length > max) {
-            throw tooLarge();
+        if (declaredLength >= 0) {
+            // The usual case: read exactly what was declared (readNBytes(max) would allocate for the maximum).
+            byte[] bytes = body.readNBytes((int) declaredLength);
+            if (body.read() >= 0) {
+                throw Problems.exception(400, "The body is longer than its Content-Length.");
+            }
+            return bytes;
         }
-        return bytes;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        byte[] buffer = new byte[4096];
+        int read;
+        while ((read = body.read(buffer)) >= 0) {
+            bytes.write(buffer, 0, read);
+            if (bytes.size() > max) {
+                throw tooLarge();
+            }
+        }
+        return bytes.toByteArray();
     }
 
     private RuntimeException tooLarge() {
@@ -156,91 +161,6 @@ public final class EventsResource {
     }
 
     @GET
-    @Path("/stream")
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void stream(@QueryParam("topics") String topics, @QueryParam("types") String types,
-                       @QueryParam("minPriority") String minPriority, @QueryParam("lastEventId") String lastEventIdParameter,
-                       @HeaderParam("Last-Event-ID") String lastEventIdHeader,
-                       @Context HttpServletRequest request, @Context SseEventSink sink, @Context Sse sse) {
-        List<String> topicNames = topics == null || topics.isBlank() ? defaultTopics() : list("topics", topics);
-        Set<String> typeFilter = types == null || types.isBlank() ? Set.of() : new LinkedHashSet<>(list("types", types));
-        for (String type : typeFilter) {
-            if (!TYPE_FILTER.matcher(type).matches()) {
-                throw Problems.exception(400, "types: '" + type + "' is not an event type.");
-            }
-        }
-        Priority min = minPriority == null || minPriority.isBlank() ? Priority.LOW : Priority.parse(minPriority)
-                .orElseThrow(() -> Problems.exception(400, "minPriority: one of low, normal, high, critical, not '" + minPriority + "'."));
-        // The header wins: EventSource sends it on every reconnection, while the URL keeps the first query.
-        String lastEventIdText = lastEventIdHeader != null && !lastEventIdHeader.isBlank() ? lastEventIdHeader.strip()
-                : lastEventIdParameter != null && !lastEventIdParameter.isBlank() ? lastEventIdParameter.strip() : null;
-        EventId lastEventId = null;
-        if (lastEventIdText != null) {
-            lastEventId = EventId.parse(lastEventIdText).orElseThrow(() -> Problems.exception(400,
-                    "Last-Event-ID '" + lastEventIdText + "' is not an event id of this server (<epoch>-<sequence>)."));
-        }
-        Principal principal = Callers.require(request);
-        for (String name : topicNames) {
-            if (!EventHub.TOPIC_NAME.matcher(name).matches()) {
-                throw Problems.exception(400, "topics: '" + name + "' is not a topic name.");
-            }
-            if (EventHub.PRESENCE_TOPIC.equals(name) && !maySeePresence(principal)) {
-                throw Problems.exception(403, "'" + principal.id() + "' may not follow the presence topic: that takes one of the roles "
-                        + settings.presence().visibleTo() + " (events.presence.visible_to).");
-            }
-            if (!hub.topicAvailable(name)) {
-                throw Problems.exception(404, "There is no topic '" + name + "'. Topics: " + String.join(", ", hub.topics()) + " (events.topics).");
-            }
-        }
-        EventStream stream;
-        try {
-            stream = hub.open(principal, topicNames, typeFilter, min, lastEventId);
-        } catch (StreamRefusedException e) {
-            throw Problems.exception(e.status(), e.getMessage());
-        }
-        stream.onAbort(() -> abort(request));
-        Thread.ofVirtual().name("switchboard-stream-" + stream.number()).start(new StreamWriter(hub, stream, sink, sse,
-                settings.streams().retry().toMillis(), settings.streams().heartbeat().toMillis()));
-    }
-
-    private List<String> defaultTopics() {
-        return new ArrayList<>(hub.topics());
-    }
-
-    private static List<String> list(String parameter, String value) {
-        List<String> values = new ArrayList<>();
-        for (String part : value.split(",", -1)) {
-            String item = part.strip();
-            if (item.isEmpty()) {
-                throw Problems.exception(400, parameter + ": an empty entry in '" + value + "'; separate names with single commas.");
-            }
-            if (!values.contains(item)) {
-                values.add(item);
-            }
-        }
-        if (values.size() > MAX_FILTER_VALUES) {
-            throw Problems.exception(400, parameter + ": at most " + MAX_FILTER_VALUES + " entries.");
-        }
-        return values;
-    }
-
-    /** Cuts the stream's connection (HTTP/1.1) or resets its HTTP/2 stream, failing a write that is blocked. */
-    private static void abort(HttpServletRequest request) {
-        ServletRequest unwrapped = request;
-        while (unwrapped instanceof ServletRequestWrapper wrapper) {
-            unwrapped = wrapper.getRequest();
-        }
-        ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(unwrapped);
-        if (jetty != null) {
-            jetty.getServletChannel().abort(new IOException("event stream reader too slow"));
-        }
-    }
-
-    private boolean maySeePresence(Principal principal) {
-        return settings.presence().visibleTo().stream().anyMatch(principal::hasRole);
-    }
-
-    @GET
     @Path("/presence")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> presence(@QueryParam("topic") String topic, @Context HttpServletRequest request) {
@@ -256,7 +176,7 @@ public final class EventsResource {
         answer.put("topic", topic);
         answer.put("count", seen.size());
         answer.put("connections", seen.stream().mapToInt(Presence.Seen::connections).sum());
-        if (maySeePresence(principal)) {
+        if (hub.maySeePresence(principal)) {
             List<Map<String, Object>> principals = new ArrayList<>();
             for (Presence.Seen one : seen) {
                 Map<String, Object> entry = new LinkedHashMap<>();

@@ -1,9 +1,7 @@
 package dev.switchboard.runtime.events;
 
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -11,75 +9,100 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.util.concurrent.CompletionException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes one stream, on its own virtual thread: the opening {@code connected} event (with the
  * {@code retry:} hint), the {@code reset} or the replay, then live events as they are queued and a
- * comment whenever the stream was idle for a heartbeat period. A failed write means the client is
+ * comment when the hub's timer finds the stream idle for a heartbeat period. A failed write means the client is
  * gone; the stream is then closed and removed from the hub.
+ *
+ * <p>Events are written as the bytes the hub rendered once for all streams, straight to the
+ * servlet output (Jetty gathers them in its buffer), and whatever is queued when the writer gets
+ * to it goes out with one flush: under load a stream catches up in a few large writes instead of
+ * one system call per event.
  */
 final class StreamWriter implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamWriter.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
+    /** A batch is written once it reaches this size. */
+    private static final int BATCH_BYTES = 32 * 1024;
 
     private final EventHub hub;
     private final EventStream stream;
-    private final SseEventSink sink;
-    private final Sse sse;
+    private final AsyncContext async;
+    private final ServletOutputStream output;
     private final long retryMillis;
-    private final long heartbeatMillis;
+    private final List<Frame> batched = new ArrayList<>();
+    private int batchBytes;
 
-    StreamWriter(EventHub hub, EventStream stream, SseEventSink sink, Sse sse, long retryMillis, long heartbeatMillis) {
+    StreamWriter(EventHub hub, EventStream stream, AsyncContext async, ServletOutputStream output, long retryMillis) {
         this.hub = hub;
         this.stream = stream;
-        this.sink = sink;
-        this.sse = sse;
+        this.async = async;
+        this.output = output;
         this.retryMillis = retryMillis;
-        this.heartbeatMillis = heartbeatMillis;
     }
 
     @Override
     public void run() {
         DisconnectReason reason = DisconnectReason.CLIENT_GONE;
+        stream.bindWriter(Thread.currentThread());
         try {
             EventStream.Start start = stream.start();
-            sendOpening(start);
+            opening(start);
             for (Frame frame : start.replay()) {
-                write(frame);
+                add(frame);
+                if (batchBytes >= BATCH_BYTES) {
+                    flush();
+                }
             }
+            flush();
             while (true) {
-                EventStream.Item item = stream.next(heartbeatMillis);
-                if (item == null) {
-                    send(sse.newEventBuilder().comment("heartbeat").build());
-                } else if (item instanceof Frame frame) {
-                    write(frame);
-                } else if (item instanceof EventStream.End end) {
+                EventStream.Item item = stream.next();
+                if (item == EventStream.Heartbeat.INSTANCE) {
+                    write(HEARTBEAT);
+                    continue;
+                }
+                EventStream.End end = null;
+                while (item != null) {
+                    if (item instanceof Frame frame) {
+                        add(frame);
+                    } else if (item instanceof EventStream.End last) {
+                        end = last;
+                        break;
+                    }
+                    // A heartbeat behind events is moot: the events are the sign of life.
+                    item = batchBytes < BATCH_BYTES ? stream.nextNow() : null;
+                }
+                flush();
+                if (end != null) {
                     reason = end.reason();
                     if (end.comment() != null) {
-                        send(sse.newEventBuilder().comment(end.comment()).build());
+                        write((": " + end.comment() + "\n\n").getBytes(StandardCharsets.UTF_8));
                     }
                     break;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // A failed write: the client went away, or the stream was cut for being too slow.
             LOG.debug("Event stream {} of '{}' ended: {}", stream.number(), stream.principal().id(), e.toString());
         } finally {
             hub.closed(stream, reason);
             try {
-                sink.close();
-            } catch (IOException | RuntimeException e) {
+                async.complete();
+            } catch (RuntimeException e) {
                 LOG.debug("Closing event stream {}: {}", stream.number(), e.toString());
             }
             stream.finish();
         }
     }
 
-    private void sendOpening(EventStream.Start start) {
+    private void opening(EventStream.Start start) throws IOException {
         ObjectNode hello = JsonNodeFactory.instance.objectNode()
                 .put("epoch", hub.epoch())
                 .put("position", start.position())
@@ -87,45 +110,46 @@ final class StreamWriter implements Runnable {
                 .put("replayed", start.replay().size())
                 .put("allSubjects", stream.wide());
         stream.topics().forEach(hello.putArray("topics")::add);
-        OutboundSseEvent.Builder opening = sse.newEventBuilder()
-                .name("connected")
-                .reconnectDelay(retryMillis)
-                .mediaType(MediaType.TEXT_PLAIN_TYPE)
-                .data(String.class, JSON.writeValueAsString(hello));
+        StringBuilder text = new StringBuilder("event: connected\n");
         if (start.fresh()) {
             // The current position: a client that drops before its first event resumes from here.
-            opening.id(start.position());
+            text.append("id: ").append(start.position()).append('\n');
         }
-        send(opening.build());
+        text.append("retry: ").append(retryMillis).append('\n');
+        text.append("data: ").append(JSON.writeValueAsString(hello)).append("\n\n");
         EventStream.Reset reset = start.reset();
         if (reset != null) {
             ObjectNode body = JsonNodeFactory.instance.objectNode()
                     .put("reason", reset.reason()).put("detail", reset.detail()).put("lastEventId", reset.lastEventId())
                     .put("position", start.position());
-            send(sse.newEventBuilder().name("reset").id(start.position())
-                    .mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, JSON.writeValueAsString(body)).build());
+            text.append("event: reset\nid: ").append(start.position()).append('\n');
+            text.append("data: ").append(JSON.writeValueAsString(body)).append("\n\n");
         }
+        write(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private void write(Frame frame) {
-        send(sse.newEventBuilder()
-                .id(frame.event().id())
-                .name(frame.event().type())
-                .mediaType(MediaType.TEXT_PLAIN_TYPE)
-                .data(String.class, frame.json())
-                .build());
-        hub.delivered(frame);
+    private void add(Frame frame) throws IOException {
+        output.write(frame.sse());
+        batched.add(frame);
+        batchBytes += frame.bytes();
     }
 
-    private void send(OutboundSseEvent event) {
-        if (sink.isClosed()) {
-            throw new IllegalStateException("the client closed the stream");
+    private void flush() throws IOException {
+        if (batched.isEmpty()) {
+            return;
         }
-        try {
-            sink.send(event).toCompletableFuture().join();
-        } catch (CompletionException e) {
-            throw new IllegalStateException("write failed: " + e.getCause(), e.getCause());
+        output.flush();
+        stream.wrote();
+        for (Frame frame : batched) {
+            hub.delivered(frame);
         }
+        batched.clear();
+        batchBytes = 0;
+    }
+
+    private void write(byte[] bytes) throws IOException {
+        output.write(bytes);
+        output.flush();
         stream.wrote();
     }
 }

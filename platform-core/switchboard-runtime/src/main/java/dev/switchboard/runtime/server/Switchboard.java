@@ -4,6 +4,7 @@ import dev.switchboard.runtime.config.ConfigException;
 import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.config.SwitchboardConfig;
 import dev.switchboard.runtime.events.EventHub;
+import dev.switchboard.runtime.events.EventStreamEndpoint;
 import dev.switchboard.runtime.events.EventsResource;
 import dev.switchboard.runtime.events.StreamsAdminResource;
 import dev.switchboard.runtime.plugins.PluginManager;
@@ -120,6 +121,7 @@ public final class Switchboard implements AutoCloseable {
         http.setHost(settings.host());
         http.setPort(settings.port());
         http.setIdleTimeout(settings.limits().idleTimeout().toMillis());
+        http.setAcceptQueueSize(settings.limits().acceptQueueSize());
         http.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
         server.addConnector(http);
         this.https = settings.tls().enabled() ? tlsConnector(settings, httpConfig) : null;
@@ -134,7 +136,8 @@ public final class Switchboard implements AutoCloseable {
                 config.pluginSections(), meters, hub, context::getServletContext);
         plugins.addListener(events::publish);
 
-        HostServlet servlet = new HostServlet(plugins, settings.auth(), () -> coreApplication(settings, adminAddresses));
+        HostServlet servlet = new HostServlet(plugins, settings.auth(), Map.of(EventStreamEndpoint.PATH, new EventStreamEndpoint(hub)),
+                () -> coreApplication(settings, adminAddresses));
         ServletHolder holder = new ServletHolder("switchboard", servlet);
         holder.setAsyncSupported(true);
         holder.setInitOrder(0);
@@ -262,6 +265,7 @@ public final class Switchboard implements AutoCloseable {
         connector.setHost(settings.host());
         connector.setPort(settings.tls().port());
         connector.setIdleTimeout(settings.limits().idleTimeout().toMillis());
+        connector.setAcceptQueueSize(settings.limits().acceptQueueSize());
         connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
         server.addConnector(connector);
         return connector;

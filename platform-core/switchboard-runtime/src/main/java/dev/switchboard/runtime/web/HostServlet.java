@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -44,12 +44,25 @@ public final class HostServlet extends HttpServlet {
 
     private final PluginManager plugins;
     private final Settings.AuthSettings auth;
+    private final Map<String, Endpoint> endpoints;
     private final Supplier<ResourceConfig> coreApplication;
     private transient ServletContainer core;
 
-    public HostServlet(PluginManager plugins, Settings.AuthSettings auth, Supplier<ResourceConfig> coreApplication) {
+    /** A core route served by plain servlet code rather than JAX-RS (the hot paths: event streams). */
+    @FunctionalInterface
+    public interface Endpoint {
+        void serve(HttpServletRequest request, HttpServletResponse response) throws IOException;
+    }
+
+    /**
+     * @param endpoints core routes served outside the core JAX-RS application, by exact path; they
+     *                  run after the gateway filters like every core route
+     */
+    public HostServlet(PluginManager plugins, Settings.AuthSettings auth, Map<String, Endpoint> endpoints,
+                       Supplier<ResourceConfig> coreApplication) {
         this.plugins = plugins;
         this.auth = auth;
+        this.endpoints = Map.copyOf(endpoints);
         this.coreApplication = coreApplication;
     }
 
@@ -94,7 +107,12 @@ public final class HostServlet extends HttpServlet {
     private void route(Generation generation, String path, HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
         if (CoreRoutes.servedByCore(path)) {
-            core.service(request, response);
+            Endpoint endpoint = endpoints.get(path);
+            if (endpoint != null) {
+                endpoint.serve(request, response);
+            } else {
+                core.service(request, response);
+            }
             return;
         }
         if (!generation.serve(path, request, response)) {
@@ -115,11 +133,7 @@ public final class HostServlet extends HttpServlet {
     }
 
     static void writeProblem(HttpServletResponse response, int status, String detail) throws IOException {
-        byte[] body = Problems.json(status, detail).getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.setContentType(Problems.MEDIA_TYPE);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        Problems.write(response, status, detail);
     }
 
     /** The decoded path below the context, always starting with {@code /}. */

@@ -1,11 +1,14 @@
 package dev.switchboard.runtime.web;
 
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -48,6 +51,15 @@ public final class Problems {
 
     public static Response response(int status, String detail, Map<String, ?> extras) {
         return Response.status(status).type(MEDIA).entity(body(status, detail, extras).toString()).build();
+    }
+
+    /** Writes a problem as the whole answer to a servlet request (outside JAX-RS). */
+    public static void write(HttpServletResponse response, int status, String detail) throws IOException {
+        byte[] body = json(status, detail).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType(MEDIA_TYPE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     /** An exception that JAX-RS answers with this problem as it is. */
