@@ -206,6 +206,11 @@ public final class SseClient implements AutoCloseable {
         return response.headers();
     }
 
+    /** The HTTP version the stream is served over. */
+    public HttpClient.Version version() {
+        return response.version();
+    }
+
     public boolean ended() {
         return ended;
     }

@@ -4,6 +4,7 @@ import dev.switchboard.api.AuthenticationException;
 import dev.switchboard.api.Principal;
 import dev.switchboard.api.Priority;
 import dev.switchboard.runtime.gateway.RequestAuthentication;
+import dev.switchboard.runtime.web.Callers;
 import dev.switchboard.runtime.web.HostServlet;
 import dev.switchboard.runtime.web.Problems;
 import jakarta.servlet.AsyncContext;
@@ -114,9 +115,8 @@ public final class EventStreamEndpoint implements HostServlet.Endpoint {
 
     private static Principal authenticate(HttpServletRequest request) {
         try {
-            return RequestAuthentication.of(request).principal(request).orElseThrow(() -> new StreamRefusedException(401,
-                    "This route needs an authenticated caller: send a bearer token in the Authorization header, or in the "
-                            + "query parameter or cookie named by auth.token_query_parameter / auth.token_cookie.", "Bearer"));
+            return RequestAuthentication.of(request).principal(request)
+                    .orElseThrow(() -> new StreamRefusedException(401, Callers.UNAUTHENTICATED, "Bearer"));
         } catch (AuthenticationException e) {
             throw new StreamRefusedException(401, e.getMessage(), e.challenge());
         }

@@ -13,15 +13,17 @@ import java.util.Map;
 /** Who is calling a core route, for routes that need to know: 401 when nobody (or nobody valid) is. */
 public final class Callers {
 
+    /** The detail of the 401 for a request without credentials. */
+    public static final String UNAUTHENTICATED = "This route needs an authenticated caller: send a bearer token in the Authorization "
+            + "header, or in the query parameter or cookie named by auth.token_query_parameter / auth.token_cookie.";
+
     private Callers() {
     }
 
     /** The caller's principal, or a 401 problem with a {@code WWW-Authenticate} challenge. */
     public static Principal require(HttpServletRequest request) {
         try {
-            return RequestAuthentication.of(request).principal(request).orElseThrow(() -> unauthorized(
-                    "This route needs an authenticated caller: send a bearer token in the Authorization header, or in the "
-                            + "query parameter or cookie named by auth.token_query_parameter / auth.token_cookie.", "Bearer"));
+            return RequestAuthentication.of(request).principal(request).orElseThrow(() -> unauthorized(UNAUTHENTICATED, "Bearer"));
         } catch (AuthenticationException e) {
             throw unauthorized(e.getMessage(), e.challenge());
         }

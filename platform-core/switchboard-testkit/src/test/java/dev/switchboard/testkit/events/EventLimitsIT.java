@@ -3,6 +3,7 @@ package dev.switchboard.testkit.events;
 import dev.switchboard.testkit.SseClient;
 import dev.switchboard.testkit.SwitchboardExtension;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -43,6 +44,11 @@ class EventLimitsIT {
             .set("events.streams.heartbeat", "200ms")
             .set("events.presence.max_events_per_second", "1")
             .build();
+
+    @AfterEach
+    void awaitStreamsClosed() throws Exception {
+        EventsIT.awaitNoStreams(switchboard);
+    }
 
     static String publish(String topic, String body) throws Exception {
         HttpResponse<String> response = switchboard.publish("pub-token", topic, body);
@@ -138,11 +144,6 @@ class EventLimitsIT {
     @Test
     void theInstanceCapsOpenStreamsAndPresenceEventsAreRateLimited() throws Exception {
         MeterRegistry meters = switchboard.host().meters();
-        // Streams other tests closed are noticed at their next heartbeat.
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (json(switchboard.get("/admin/streams").body()).size() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
         List<SseClient> open = new ArrayList<>();
         try {
             for (String token : List.of("a-token", "b-token", "c-token", "d-token", "e-token", "fast-token")) {
