@@ -115,11 +115,11 @@ public final class EventHub implements Events, AutoCloseable {
         for (String name : settings.topics()) {
             topics.computeIfAbsent(name, this::newTopic);
         }
+        topics.computeIfAbsent(PRESENCE_TOPIC, this::newTopic);
         // Idle streams get a heartbeat between one and one and a half periods after their last write.
         long heartbeat = settings.streams().heartbeat().toMillis();
         long scan = Math.max(20, Math.min(1000, heartbeat / 2));
         timer.scheduleWithFixedDelay(this::heartbeats, scan, scan, TimeUnit.MILLISECONDS);
-        topics.computeIfAbsent(PRESENCE_TOPIC, this::newTopic);
     }
 
     /** The current epoch: it changes on every start, so ids from before a restart are recognized. */

@@ -173,6 +173,7 @@ public final class Switchboard implements AutoCloseable {
             server.start();
         } catch (Exception e) {
             stopQuietly();
+            hub.close(0);
             throw describeStartFailure(e);
         }
         LOG.info("Switchboard {} listening on {}{}", Versions.switchboard(), httpUri(),
@@ -182,6 +183,7 @@ public final class Switchboard implements AutoCloseable {
         } catch (Exception e) {
             plugins.close();
             stopQuietly();
+            hub.close(0);
             throw new StartupException("Cannot use the plugin directory " + config.pluginsDir() + ": " + e.getMessage(), e);
         }
         state = HostState.READY;
