@@ -1,0 +1,233 @@
+package dev.switchboard.runtime.skills;
+
+import dev.switchboard.api.Principal;
+import dev.switchboard.api.SkillContext;
+import dev.switchboard.api.SkillException;
+import dev.switchboard.api.SkillException.Kind;
+import dev.switchboard.api.SkillResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.JsonNodeFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one path every skill call takes: check the caller's roles, validate the input, look in the
+ * cache (concurrent identical calls share one run), run the skill on a virtual thread within its
+ * timeout, validate the output, and apply the fallback when the skill fails. Errors are typed
+ * ({@link SkillException.Kind}); the caller's mistakes are never cached and never hidden by a
+ * fallback.
+ */
+public final class SkillInvoker {
+
+    /** Canonical JSON for cache keys: object properties sorted, so key order does not matter. */
+    private static final JsonMapper CANONICAL = JsonMapper.builder().enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
+
+    private final MeterRegistry meters;
+    private final Executor runs = Executors.newVirtualThreadPerTaskExecutor();
+
+    public SkillInvoker(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    /** Prepares a parsed skill with {@code runtime}; the result is ready to {@link #invoke}. */
+    LoadedSkill load(SkillManifest manifest, SkillRuntime runtime) throws SkillFormatException {
+        String name = manifest.name();
+        return new LoadedSkill(manifest, runtime.prepare(manifest), runs,
+                () -> meters.counter("switchboard.skills.cache.evictions", "skill", name).increment());
+    }
+
+    /**
+     * Calls {@code skill} with {@code input}.
+     *
+     * @param caller   who calls; null for the host or a plugin acting on its own behalf (no role check)
+     * @param listener receives the skill's progress and log lines (for a call served by another
+     *                 caller's run, the first caller's listener does)
+     * @throws SkillException for every failure, typed
+     */
+    SkillResult invoke(LoadedSkill skill, JsonNode input, Principal caller, SkillContext listener) {
+        long started = System.nanoTime();
+        String name = skill.name();
+        try {
+            if (caller != null && !skill.manifest.roles().isEmpty() && skill.manifest.roles().stream().noneMatch(caller::hasRole)) {
+                throw new SkillException(Kind.FORBIDDEN, "'" + caller.id() + "' may not call the skill " + name
+                        + ": that takes one of the roles " + skill.manifest.roles() + ".");
+            }
+            List<String> violations = skill.input.violations(input);
+            if (!violations.isEmpty()) {
+                throw new SkillException(Kind.INVALID_INPUT, "The input does not match the input schema of " + name + ".", violations, null);
+            }
+            String key = CANONICAL.writeValueAsString(input);
+            SkillResult result = call(skill, key, input, listener, started);
+            count(name, result.fallback() ? "fallback" : result.cached() ? "cached" : "ok");
+            return result;
+        } catch (SkillException e) {
+            count(name, e.kind().name().toLowerCase());
+            throw e;
+        } finally {
+            Timer.builder("switchboard.skills.latency").description("Time of a skill call, cached or not").tag("skill", name)
+                    .register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private SkillResult call(LoadedSkill skill, String key, JsonNode input, SkillContext listener, long started) {
+        CompletableFuture<JsonNode> future;
+        boolean ran;
+        if (skill.cache == null) {
+            future = run(skill, input, listener);
+            ran = true;
+        } else {
+            boolean[] started0 = {false};
+            future = skill.cache.get(key, (k, executor) -> {
+                started0[0] = true;
+                return run(skill, input, listener);
+            });
+            ran = started0[0];
+            meters.counter("switchboard.skills.cache", "skill", skill.name(), "result", ran ? "miss" : "hit").increment();
+        }
+        try {
+            JsonNode output = future.get();
+            if (skill.lastGood != null) {
+                skill.lastGood.put(key, output);
+            }
+            return result(skill, output, !ran, started, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SkillException(Kind.CANCELLED, "The call to " + skill.name() + " was interrupted.");
+        } catch (ExecutionException e) {
+            SkillException failure = e.getCause() instanceof SkillException skillFailure ? skillFailure
+                    : new SkillException(Kind.FAILED, skill.name() + " failed: " + e.getCause(), List.of(), e.getCause());
+            return fallback(skill, key, failure, started);
+        }
+    }
+
+    /** Starts one run: on its own virtual thread, stopped (interrupted) at the skill's timeout. */
+    private CompletableFuture<JsonNode> run(LoadedSkill skill, JsonNode input, SkillContext listener) {
+        Run run = new Run(listener);
+        CompletableFuture<JsonNode> future = new CompletableFuture<>();
+        runs.execute(() -> {
+            run.thread = Thread.currentThread();
+            if (run.cancelled) {
+                future.completeExceptionally(timeout(skill));
+                return;
+            }
+            try {
+                JsonNode output = skill.runner.run(input, run);
+                JsonNode value = output == null ? JsonNodeFactory.instance.nullNode() : output;
+                List<String> violations = skill.output.violations(value);
+                if (!violations.isEmpty()) {
+                    future.completeExceptionally(new SkillException(Kind.OUTPUT_INVALID, skill.name()
+                            + " returned an output its output schema does not allow.", violations, null));
+                } else {
+                    future.complete(value);
+                }
+            } catch (Throwable e) {
+                future.completeExceptionally(run.cancelled ? timeout(skill) : failed(skill, e));
+            }
+        });
+        future.orTimeout(skill.manifest.timeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
+            if (error instanceof TimeoutException || error instanceof CompletionException c && c.getCause() instanceof TimeoutException) {
+                run.cancel();
+            }
+        });
+        return future.handle((value, error) -> {
+            if (error == null) {
+                return value;
+            }
+            Throwable cause = error instanceof CompletionException c ? c.getCause() : error;
+            throw new CompletionException(cause instanceof TimeoutException || cause instanceof CancellationException ? timeout(skill) : cause);
+        });
+    }
+
+    private static SkillException timeout(LoadedSkill skill) {
+        return new SkillException(Kind.TIMEOUT, skill.name() + " ran past its timeout of " + skill.manifest.timeout().toMillis()
+                + " ms and was stopped.");
+    }
+
+    private static SkillException failed(LoadedSkill skill, Throwable error) {
+        if (error instanceof SkillException skillException) {
+            return skillException;
+        }
+        String message = error.getMessage() == null || error.getMessage().isBlank() ? error.getClass().getSimpleName() : error.getMessage();
+        return new SkillException(Kind.FAILED, skill.name() + " failed: " + message, List.of(), error);
+    }
+
+    private SkillResult fallback(LoadedSkill skill, String key, SkillException failure, long started) {
+        boolean skillsFault = failure.kind() == Kind.FAILED || failure.kind() == Kind.TIMEOUT || failure.kind() == Kind.OUTPUT_INVALID;
+        if (skillsFault) {
+            switch (skill.manifest.fallback()) {
+                case SkillManifest.Fallback.Static fixed -> {
+                    return result(skill, fixed.output(), false, started, true);
+                }
+                case SkillManifest.Fallback.Stale _ -> {
+                    JsonNode last = skill.lastGood.getIfPresent(key);
+                    if (last != null) {
+                        return result(skill, last, true, started, true);
+                    }
+                }
+                case SkillManifest.Fallback.None _ -> {
+                    // The error goes to the caller.
+                }
+            }
+        }
+        throw failure;
+    }
+
+    private static SkillResult result(LoadedSkill skill, JsonNode output, boolean cached, long started, boolean fallback) {
+        return new SkillResult(output, cached, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), skill.manifest.version(),
+                skill.manifest.contentHash(), fallback);
+    }
+
+    private void count(String skill, String outcome) {
+        meters.counter("switchboard.skills.calls", "skill", skill, "outcome", outcome).increment();
+    }
+
+    /** One run's context: the caller's listener, and the cancellation the timeout sets. */
+    private static final class Run implements SkillContext {
+        private final SkillContext listener;
+        volatile Thread thread;
+        volatile boolean cancelled;
+
+        Run(SkillContext listener) {
+            this.listener = listener;
+        }
+
+        void cancel() {
+            cancelled = true;
+            Thread running = thread;
+            if (running != null) {
+                running.interrupt();
+            }
+        }
+
+        @Override
+        public void progress(double fraction, String message) {
+            if (listener != null) {
+                listener.progress(fraction, message);
+            }
+        }
+
+        @Override
+        public void log(String level, String message) {
+            if (listener != null) {
+                listener.log(level, message);
+            }
+        }
+
+        @Override
+        public boolean cancelled() {
+            return cancelled;
+        }
+    }
+}

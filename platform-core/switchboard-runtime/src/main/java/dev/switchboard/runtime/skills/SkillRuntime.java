@@ -1,0 +1,26 @@
+package dev.switchboard.runtime.skills;
+
+import dev.switchboard.api.SkillContext;
+import tools.jackson.databind.JsonNode;
+
+/** Runs the skills of one runtime ({@code java}, {@code python}). */
+interface SkillRuntime {
+
+    /**
+     * Makes a skill ready to run: loads its code (and, for Python, warms its contexts).
+     *
+     * @throws SkillFormatException when the code cannot be used, with the reason
+     */
+    Runner prepare(SkillManifest manifest) throws SkillFormatException;
+
+    /** One prepared skill. */
+    interface Runner extends AutoCloseable {
+
+        /** Runs once. May be called from many threads at once. Interrupted when the call times out or is cancelled. */
+        JsonNode run(JsonNode input, SkillContext context) throws Exception;
+
+        /** Releases what {@link #prepare} took (class loaders, contexts). */
+        @Override
+        void close();
+    }
+}
