@@ -13,9 +13,11 @@ import tools.jackson.databind.JsonNode;
 public interface JavaSkill {
 
     /**
-     * Computes the output for {@code input} (already validated against the input schema). Throw to
-     * fail; the message reaches the caller. Check {@link SkillContext#cancelled()} in long loops:
-     * past its timeout the skill's thread is also interrupted.
+     * Computes the output for {@code input} (already validated against the input schema). Throw
+     * {@link IllegalArgumentException} when the input is wrong in a way the schema cannot say (the
+     * caller gets an invalid-input error with your message); any other exception fails the call,
+     * its message reaching the caller. Check {@link SkillContext#cancelled()} in long loops: past
+     * its timeout the skill's thread is also interrupted.
      */
     JsonNode run(JsonNode input, SkillContext context) throws Exception;
 }

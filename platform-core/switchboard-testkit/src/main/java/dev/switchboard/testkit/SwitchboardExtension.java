@@ -57,6 +57,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
     public static final String ADMIN_TOKEN = "switchboard-test-admin-token";
 
     private final List<Path> plugins;
+    private final List<Path> skills;
     private final Map<String, String> settings;
     private final TestPrincipals principals;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -67,6 +68,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
 
     private SwitchboardExtension(Builder builder) {
         this.plugins = List.copyOf(builder.plugins);
+        this.skills = List.copyOf(builder.skills);
         this.settings = new LinkedHashMap<>(builder.settings);
         this.principals = builder.principals;
     }
@@ -78,6 +80,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
     /** How the host is set up. */
     public static final class Builder {
         private final List<Path> plugins = new ArrayList<>();
+        private final List<Path> skills = new ArrayList<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final TestPrincipals principals = new TestPrincipals();
 
@@ -94,6 +97,12 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
         /** A plugin jar to put in the plugin directory before the host starts. */
         public Builder plugin(Path jar) {
             plugins.add(jar);
+            return this;
+        }
+
+        /** A skill folder (with its SKILL.md) to copy into the skills directory before the host starts. */
+        public Builder skill(Path folder) {
+            skills.add(folder);
             return this;
         }
 
@@ -159,10 +168,29 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
                 settings.put(TestPrincipals.PLUGIN_ID + ".principals", principals.setting());
             }
             settings.putIfAbsent("plugins.dir", pluginsDir.toString());
+            Path skillsDir = home.resolve("skills");
+            Files.createDirectories(skillsDir);
+            for (Path skill : skills) {
+                copyTree(skill, skillsDir.resolve(skill.getFileName().toString()));
+            }
+            settings.putIfAbsent("skills.dir", skillsDir.toString());
         }
         List<ConfigOverride> overrides = new ArrayList<>();
         settings.forEach((key, value) -> overrides.add(new ConfigOverride(key, value, "test setting " + key)));
         host = Switchboard.start(ConfigLoader.load(home, Optional.empty(), Map.of(), overrides));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     /** Stops the host gracefully; the home directory stays until the extension ends. */

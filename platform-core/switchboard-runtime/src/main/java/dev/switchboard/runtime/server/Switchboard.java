@@ -7,6 +7,9 @@ import dev.switchboard.runtime.events.EventHub;
 import dev.switchboard.runtime.events.EventStreamEndpoint;
 import dev.switchboard.runtime.events.EventsResource;
 import dev.switchboard.runtime.events.StreamsAdminResource;
+import dev.switchboard.runtime.skills.SkillInvoker;
+import dev.switchboard.runtime.skills.SkillRegistry;
+import dev.switchboard.runtime.skills.SkillsResource;
 import dev.switchboard.runtime.plugins.PluginManager;
 import dev.switchboard.runtime.web.AdminAccessFilter;
 import dev.switchboard.runtime.web.AdminEvents;
@@ -40,6 +43,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
+import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -80,6 +84,7 @@ public final class Switchboard implements AutoCloseable {
     private final CompositeMeterRegistry meters;
     private final AdminEvents events;
     private final EventHub hub;
+    private final SkillRegistry skills;
     private final String adminToken;
     private final boolean adminTokenGenerated;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -99,6 +104,7 @@ public final class Switchboard implements AutoCloseable {
         meters.add(new SimpleMeterRegistry());
         this.events = new AdminEvents(Duration.ofSeconds(15));
         this.hub = new EventHub(settings.events(), meters, Clock.systemUTC());
+        this.skills = new SkillRegistry(config.skillsDir(), new SkillInvoker(meters));
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName("switchboard");
@@ -186,6 +192,11 @@ public final class Switchboard implements AutoCloseable {
             hub.close(0);
             throw new StartupException("Cannot use the plugin directory " + config.pluginsDir() + ": " + e.getMessage(), e);
         }
+        try {
+            skills.reload();
+        } catch (IOException e) {
+            LOG.warn("Cannot read the skills directory {}: {}", config.skillsDir(), e.getMessage());
+        }
         state = HostState.READY;
         warnAboutOrphanSections();
         warnAboutDevPrincipal();
@@ -242,6 +253,7 @@ public final class Switchboard implements AutoCloseable {
         core.register(AdminResource.OperationExceptionMapper.class);
         core.register(new EventsResource(hub));
         core.register(new StreamsAdminResource(hub));
+        core.register(new SkillsResource(skills));
         return core;
     }
 
@@ -337,6 +349,11 @@ public final class Switchboard implements AutoCloseable {
         return hub;
     }
 
+    /** The skills of the skills directory. */
+    public SkillRegistry skills() {
+        return skills;
+    }
+
     public String adminToken() {
         return adminToken;
     }
@@ -373,6 +390,7 @@ public final class Switchboard implements AutoCloseable {
         drainRequests();
         stopQuietly();
         plugins.close();
+        skills.close();
         meters.close();
         LOG.info("Switchboard stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
     }

@@ -160,6 +160,10 @@ public final class SkillInvoker {
             return skillException;
         }
         String message = error.getMessage() == null || error.getMessage().isBlank() ? error.getClass().getSimpleName() : error.getMessage();
+        if (error instanceof IllegalArgumentException) {
+            // The skill judged the input wrong in a way its schema could not say: the caller's mistake.
+            return new SkillException(Kind.INVALID_INPUT, message, List.of(), error);
+        }
         return new SkillException(Kind.FAILED, skill.name() + " failed: " + message, List.of(), error);
     }
 

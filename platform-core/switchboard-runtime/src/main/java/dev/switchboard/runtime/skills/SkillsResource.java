@@ -1,0 +1,119 @@
+package dev.switchboard.runtime.skills;
+
+import dev.switchboard.api.Principal;
+import dev.switchboard.api.SkillException;
+import dev.switchboard.api.SkillResult;
+import dev.switchboard.runtime.web.Callers;
+import dev.switchboard.runtime.web.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /api/skills}: the skills a caller may use, their descriptions, and synchronous invocation. */
+@Path("/api/skills")
+@Produces(MediaType.APPLICATION_JSON)
+public final class SkillsResource {
+
+    private final SkillRegistry registry;
+
+    public SkillsResource(SkillRegistry registry) {
+        this.registry = registry;
+    }
+
+    @GET
+    public Map<String, Object> list(@Context HttpServletRequest request) {
+        Principal caller = Callers.require(request);
+        List<Map<String, Object>> skills = new ArrayList<>();
+        for (SkillManifest skill : registry.list()) {
+            if (SkillRegistry.allowed(skill, caller)) {
+                skills.add(summary(skill));
+            }
+        }
+        return Map.of("skills", skills);
+    }
+
+    @GET
+    @Path("/{name}")
+    public Map<String, Object> get(@PathParam("name") String name, @Context HttpServletRequest request) {
+        Principal caller = Callers.require(request);
+        SkillManifest skill = registry.get(name).orElseThrow(() -> Problems.exception(404, "There is no skill '" + name + "'."));
+        if (!SkillRegistry.allowed(skill, caller)) {
+            throw Problems.exception(403, "'" + caller.id() + "' may not use the skill " + name + ": that takes one of the roles " + skill.roles() + ".");
+        }
+        Map<String, Object> details = summary(skill);
+        details.put("inputSchema", skill.inputSchema());
+        details.put("outputSchema", skill.outputSchema());
+        details.put("timeoutMs", skill.timeout().toMillis());
+        details.put("cache", Map.of("enabled", skill.cache().enabled(), "ttlMs", skill.cache().ttl().toMillis(),
+                "maxEntries", skill.cache().maxEntries()));
+        details.put("documentation", skill.documentation());
+        return details;
+    }
+
+    @POST
+    @Path("/{name}/invoke")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, Object> invoke(@PathParam("name") String name, JsonNode input, @Context HttpServletRequest request) {
+        Principal caller = Callers.require(request);
+        if (input == null || input.isMissingNode()) {
+            throw Problems.exception(400, "Send the skill's input as the JSON body.");
+        }
+        try {
+            SkillResult result = registry.invoke(name, input, caller, null);
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            metadata.put("cached", result.cached());
+            metadata.put("durationMs", result.durationMillis());
+            metadata.put("version", result.version());
+            metadata.put("contentHash", result.contentHash());
+            metadata.put("fallback", result.fallback());
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("output", result.output());
+            answer.put("metadata", metadata);
+            return answer;
+        } catch (SkillException e) {
+            throw problem(e);
+        }
+    }
+
+    /** The HTTP face of a skill error: the caller's mistakes are 4xx, the skill's 5xx, with its message. */
+    static WebApplicationException problem(SkillException e) {
+        int status = switch (e.kind()) {
+            case NOT_FOUND -> 404;
+            case FORBIDDEN -> 403;
+            case INVALID_INPUT -> 400;
+            case TIMEOUT -> 504;
+            case CANCELLED -> 503;
+            case FAILED, OUTPUT_INVALID -> 500;
+        };
+        Map<String, Object> extras = new LinkedHashMap<>();
+        extras.put("kind", e.kind().name().toLowerCase());
+        if (!e.violations().isEmpty()) {
+            extras.put("violations", e.violations());
+        }
+        return new WebApplicationException(e.getMessage(), Problems.response(status, e.getMessage(), extras));
+    }
+
+    private static Map<String, Object> summary(SkillManifest skill) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("name", skill.name());
+        summary.put("description", skill.description());
+        summary.put("version", skill.version());
+        summary.put("runtime", skill.runtime().name().toLowerCase());
+        summary.put("contentHash", skill.contentHash());
+        summary.put("roles", skill.roles());
+        return summary;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.switchboard.testkit.skills;
+
+import dev.switchboard.testkit.PluginJarBuilder;
+import dev.switchboard.testkit.SwitchboardExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Skills from the skills directory over REST: listing, describing, invoking, and every error typed. */
+class SkillsApiIT {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final Path SKILLS = temp();
+
+    @RegisterExtension
+    static SwitchboardExtension switchboard = SwitchboardExtension.builder()
+            .principal("alice-token", "alice", "student")
+            .principal("ivy-token", "ivy", "instructor")
+            .skill(javaSkill("upper", "", """
+                    String text = input.get("text").stringValue();
+                    if (text.equals("forbidden word")) {
+                        throw new IllegalArgumentException("text: that word is not allowed");
+                    }
+                    if (text.equals("crash")) {
+                        throw new IllegalStateException("the dictionary is gone");
+                    }
+                    return JsonNodeFactory.instance.objectNode().put("upper", text.toUpperCase());
+                    """))
+            .skill(javaSkill("grades", "  roles: [instructor]\n", """
+                    return JsonNodeFactory.instance.objectNode().put("upper", "A");
+                    """))
+            .skill(folder("python-one", """
+                    ---
+                    name: python-one
+                    description: A Python skill.
+                    switchboard: {runtime: python, entry: one.py:run, input_schema: {}, output_schema: {}}
+                    ---
+                    """, "one.py", "def run(input):\n    return input\n"))
+            .skill(folder("broken", "---\nname: Broken!\n---\n"))
+            .build();
+
+    private static Path temp() {
+        try {
+            return Files.createTempDirectory("skills-it-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path folder(String name, String skillMd, String... files) {
+        try {
+            Path folder = SKILLS.resolve(name);
+            Files.createDirectories(folder);
+            Files.writeString(folder.resolve("SKILL.md"), skillMd);
+            for (int i = 0; i < files.length; i += 2) {
+                Files.writeString(folder.resolve(files[i]), files[i + 1]);
+            }
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A Java skill in its own jar in the skill folder, with {@code body} as its run method. */
+    static Path javaSkill(String name, String extra, String body) {
+        String className = Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Skill";
+        Path folder = folder(name, """
+                ---
+                name: %s
+                description: Upper-cases a text.
+                switchboard:
+                  runtime: java
+                  entry: skills.%s
+                  version: 1.0.0
+                  input_schema: {type: object, required: [text], properties: {text: {type: string, maxLength: 100}}}
+                  output_schema: {type: object, required: [upper], properties: {upper: {type: string}}}
+                %s---
+                # %s
+
+                Upper-cases the text it is given.
+                """.formatted(name, className, extra, name));
+        PluginJarBuilder.jar().fileName(name + ".jar").source("""
+                package skills;
+
+                import dev.switchboard.api.*;
+                import tools.jackson.databind.JsonNode;
+                import tools.jackson.databind.node.JsonNodeFactory;
+
+                public class %s implements JavaSkill {
+                    @Override
+                    public JsonNode run(JsonNode input, SkillContext context) {
+                        %s
+                    }
+                }
+                """.formatted(className, body.indent(8).strip())).build(folder);
+        return folder;
+    }
+
+    static HttpResponse<String> invoke(String token, String skill, String body) throws Exception {
+        return switchboard.send(switchboard.as(token, "/api/skills/" + skill + "/invoke").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void theUsableSkillsLoadAndTheOthersAreReportedWithTheirReasons() throws Exception {
+        assertThat(switchboard.host().skills().list()).extracting(s -> s.name()).containsExactly("grades", "upper");
+        assertThat(switchboard.host().skills().rejected()).containsOnlyKeys("python-one", "broken");
+        assertThat(switchboard.host().skills().rejected().get("python-one")).singleElement().asString()
+                .contains("python skills cannot run in this version");
+        JsonNode asStudent = json(switchboard.send(switchboard.as("alice-token", "/api/skills").GET().build()));
+        assertThat(asStudent.get("skills")).extracting(s -> s.get("name").stringValue()).containsExactly("upper");
+        JsonNode asInstructor = json(switchboard.send(switchboard.as("ivy-token", "/api/skills").GET().build()));
+        assertThat(asInstructor.get("skills")).hasSize(2);
+        assertThat(switchboard.get("/api/skills").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aSkillDescribesItself() throws Exception {
+        JsonNode upper = json(switchboard.send(switchboard.as("alice-token", "/api/skills/upper").GET().build()));
+        assertThat(upper.get("version").stringValue()).isEqualTo("1.0.0");
+        assertThat(upper.get("runtime").stringValue()).isEqualTo("java");
+        assertThat(upper.at("/inputSchema/required/0").stringValue()).isEqualTo("text");
+        assertThat(upper.get("documentation").stringValue()).contains("Upper-cases the text");
+        assertThat(switchboard.send(switchboard.as("alice-token", "/api/skills/grades").GET().build()).statusCode()).isEqualTo(403);
+        assertThat(switchboard.send(switchboard.as("alice-token", "/api/skills/nope").GET().build()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void invokingRunsOnceThenServesTheCache() throws Exception {
+        HttpResponse<String> first = invoke("alice-token", "upper", "{\"text\":\"hello\"}");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(json(first).at("/output/upper").stringValue()).isEqualTo("HELLO");
+        assertThat(json(first).at("/metadata/cached").booleanValue()).isFalse();
+        assertThat(json(first).at("/metadata/version").stringValue()).isEqualTo("1.0.0");
+        HttpResponse<String> second = invoke("ivy-token", "upper", "{\"text\":\"hello\"}");
+        assertThat(json(second).at("/metadata/cached").booleanValue()).isTrue();
+        assertThat(json(second).at("/metadata/contentHash").stringValue()).isEqualTo(json(first).at("/metadata/contentHash").stringValue());
+    }
+
+    @Test
+    void everyFailureIsAProblemOfItsKind() throws Exception {
+        record Case(String token, String skill, String body, int status, String kind, String detail) {
+        }
+        for (Case c : new Case[] {
+                new Case("alice-token", "upper", "{\"text\": 7}", 400, "invalid_input", "input schema"),
+                new Case("alice-token", "upper", "{\"text\":\"forbidden word\"}", 400, "invalid_input", "that word is not allowed"),
+                new Case("alice-token", "upper", "{\"text\":\"crash\"}", 500, "failed", "the dictionary is gone"),
+                new Case("alice-token", "nope", "{}", 404, "not_found", "no skill 'nope'"),
+                new Case("alice-token", "grades", "{\"text\":\"x\"}", 403, "forbidden", "instructor")}) {
+            HttpResponse<String> response = invoke(c.token(), c.skill(), c.body());
+            assertThat(response.statusCode()).as(c.body() + ": " + response.body()).isEqualTo(c.status());
+            assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(json(response).get("kind").stringValue()).isEqualTo(c.kind());
+            assertThat(json(response).get("detail").stringValue()).contains(c.detail());
+        }
+        HttpResponse<String> invalid = invoke("alice-token", "upper", "{\"text\": 7}");
+        assertThat(json(invalid).get("violations").get(0).stringValue()).startsWith("/text: ");
+        HttpResponse<String> notJson = invoke("alice-token", "upper", "{text");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        HttpResponse<String> anonymous = switchboard.send(HttpRequest.newBuilder(switchboard.uri("/api/skills/upper/invoke"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"x\"}")).build());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+}
