@@ -2,6 +2,7 @@ package dev.switchboard.runtime.plugins;
 
 import dev.switchboard.api.Events;
 import dev.switchboard.api.HealthCheck;
+import dev.switchboard.runtime.files.DirectoryWatcher;
 import dev.switchboard.runtime.config.ConfigException;
 import dev.switchboard.runtime.config.PluginSections;
 import io.micrometer.core.instrument.Gauge;
@@ -101,7 +102,7 @@ public final class PluginManager implements AutoCloseable {
     // Owned by the operations thread.
     private final Map<String, Record> records = new TreeMap<>();
     private long generations;
-    private PluginDirectoryWatcher watcher;
+    private DirectoryWatcher watcher;
 
     private volatile Generation current = new Generation(0, Map.of());
     private volatile List<PluginView> views = List.of();
@@ -138,7 +139,7 @@ public final class PluginManager implements AutoCloseable {
         removeStaleCopies();
         // Watch first: a jar dropped while the first load runs then triggers another pass.
         if (options.watch()) {
-            watcher = new PluginDirectoryWatcher(options.dir(), options.debounce(), this::requestReconcile);
+            watcher = new DirectoryWatcher(options.dir(), "plugin", false, options.debounce(), this::requestReconcile);
         }
         run(() -> {
             reconcile(Set.of());

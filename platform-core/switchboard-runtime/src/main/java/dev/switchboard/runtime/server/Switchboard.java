@@ -194,8 +194,11 @@ public final class Switchboard implements AutoCloseable {
         }
         try {
             skills.reload();
+            if (config.settings().skills().watch()) {
+                skills.watch(config.settings().skills().debounce());
+            }
         } catch (IOException e) {
-            LOG.warn("Cannot read the skills directory {}: {}", config.skillsDir(), e.getMessage());
+            LOG.warn("Cannot use the skills directory {}: {}", config.skillsDir(), e.getMessage());
         }
         state = HostState.READY;
         warnAboutOrphanSections();

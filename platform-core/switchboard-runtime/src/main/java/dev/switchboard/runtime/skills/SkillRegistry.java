@@ -4,12 +4,15 @@ import dev.switchboard.api.Principal;
 import dev.switchboard.api.SkillContext;
 import dev.switchboard.api.SkillException;
 import dev.switchboard.api.SkillResult;
+import dev.switchboard.runtime.files.DirectoryWatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -20,7 +23,7 @@ import java.util.TreeMap;
 
 /**
  * The skills of the skills directory, loaded and ready to invoke. {@link #reload} reads the
- * directory again: a skill whose files did not change keeps its loaded code and its cache; a
+ * directory again (the watcher calls it after every change): a skill whose files did not change keeps its loaded code and its cache; a
  * changed one is loaded anew (its cache starts empty) and swapped in; a removed one is closed. A
  * folder that cannot be used is reported with its reasons and the others go on.
  */
@@ -32,6 +35,7 @@ public final class SkillRegistry implements AutoCloseable {
     private final Map<SkillManifest.Runtime, SkillRuntime> runtimes;
     private final SkillInvoker invoker;
     private volatile Map<String, LoadedSkill> skills = Map.of();
+    private DirectoryWatcher watcher;
     private volatile Map<String, List<String>> rejected = Map.of();
 
     public SkillRegistry(Path directory, SkillInvoker invoker) {
@@ -80,6 +84,21 @@ public final class SkillRegistry implements AutoCloseable {
         problems.forEach((folder, reasons) -> LOG.warn("Skill folder {} skipped: {}", folder, String.join("; ", reasons)));
     }
 
+    /**
+     * Watches the directory (created when missing): a change is applied once the directory has
+     * been quiet for {@code debounce}.
+     */
+    public synchronized void watch(Duration debounce) throws IOException {
+        Files.createDirectories(directory);
+        watcher = new DirectoryWatcher(directory, "skill", true, debounce, () -> {
+            try {
+                reload();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Reading the skills directory {} failed: {}", directory, e.toString());
+            }
+        });
+    }
+
     /** The skills loaded now, by name. */
     public List<SkillManifest> list() {
         List<SkillManifest> list = new ArrayList<>();
@@ -119,6 +138,9 @@ public final class SkillRegistry implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
         skills.values().forEach(LoadedSkill::close);
         skills = Map.of();
     }

@@ -152,6 +152,53 @@ class SkillsApiIT {
     }
 
     @Test
+    void addingEditingAndRemovingASkillTakesEffectWithoutARestart() throws Exception {
+        Path source = javaSkill("later", "", """
+                return JsonNodeFactory.instance.objectNode().put("upper", "v1");
+                """);
+        Path live = switchboard.home().resolve("skills/later");
+        copy(source, live);
+        HttpResponse<String> first = awaitInvoke("later", response -> response.statusCode() == 200);
+        assertThat(json(first).at("/metadata/version").stringValue()).isEqualTo("1.0.0");
+        assertThat(json(invoke("alice-token", "later", "{\"text\":\"x\"}")).at("/metadata/cached").booleanValue()).isTrue();
+
+        Files.writeString(live.resolve("SKILL.md"), Files.readString(live.resolve("SKILL.md")).replace("version: 1.0.0", "version: 1.1.0"));
+        HttpResponse<String> edited = awaitInvoke("later", response -> json(response).at("/metadata/version").stringValue("").equals("1.1.0"));
+        assertThat(json(edited).at("/metadata/cached").booleanValue()).as("an edited skill starts with an empty cache").isFalse();
+
+        try (var files = Files.walk(live)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+        awaitInvoke("later", response -> response.statusCode() == 404);
+    }
+
+    private static HttpResponse<String> awaitInvoke(String skill, java.util.function.Predicate<HttpResponse<String>> condition) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        HttpResponse<String> response = invoke("alice-token", skill, "{\"text\":\"x\"}");
+        while (!condition.test(response) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            response = invoke("alice-token", skill, "{\"text\":\"x\"}");
+        }
+        assertThat(condition.test(response)).as("last answer: %s", response.body()).isTrue();
+        return response;
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
+    @Test
     void everyFailureIsAProblemOfItsKind() throws Exception {
         record Case(String token, String skill, String body, int status, String kind, String detail) {
         }
