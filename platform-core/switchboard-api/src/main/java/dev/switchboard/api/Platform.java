@@ -8,7 +8,7 @@ import org.slf4j.Logger;
  * and the ways to contribute routes, gateway filters, authenticators and health checks.
  *
  * <p>The contribution methods ({@link #jaxrs}, {@link #filter}, {@link #authenticator},
- * {@link #healthCheck}) may only be
+ * {@link #skill}, {@link #healthCheck}) may only be
  * called while {@link SwitchboardPlugin#start} runs; they take effect together when the plugin
  * goes live, and are withdrawn together when it stops. Calling them later throws
  * {@link IllegalStateException}.
@@ -66,6 +66,16 @@ public interface Platform {
      * @return this platform, for chaining
      */
     Platform authenticator(Authenticator authenticator);
+
+    /**
+     * Adds a skill: it is served with the skills of the skills directory (REST, MCP), through the
+     * same validation, cache and timeout, for as long as this plugin version is live. A skill of
+     * the skills directory with the same name takes precedence.
+     *
+     * @throws IllegalArgumentException when the definition is unusable (name, schemas, timeout), saying why
+     * @return this platform, for chaining
+     */
+    Platform skill(SkillDefinition skill);
 
     /**
      * Adds a named health check, reported under this plugin in {@code /health/ready}.

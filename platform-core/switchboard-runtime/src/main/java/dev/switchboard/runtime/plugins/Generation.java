@@ -2,6 +2,7 @@ package dev.switchboard.runtime.plugins;
 
 import dev.switchboard.api.Authenticator;
 import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.runtime.skills.PluginSkill;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -94,6 +95,13 @@ public final class Generation {
     /** The gateway filters of this generation, in the order they run. */
     public List<Filter> gatewayFilters() {
         return filters;
+    }
+
+    /** The skills the plugins of this generation contribute, in plugin id order. */
+    public List<PluginSkill> skills() {
+        List<PluginSkill> skills = new ArrayList<>();
+        units.values().stream().sorted(Comparator.comparing(PluginUnit::id)).forEach(unit -> skills.addAll(unit.skills()));
+        return skills;
     }
 
     /** The authenticators of this generation, in the order they are asked. */

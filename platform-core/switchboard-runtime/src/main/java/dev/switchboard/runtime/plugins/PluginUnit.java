@@ -2,6 +2,7 @@ package dev.switchboard.runtime.plugins;
 
 import dev.switchboard.api.Authenticator;
 import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.runtime.skills.PluginSkill;
 import dev.switchboard.api.HealthCheck;
 import dev.switchboard.api.SwitchboardPlugin;
 import jakarta.servlet.ServletException;
@@ -92,6 +93,10 @@ final class PluginUnit {
 
     List<GatewayFilter> filters() {
         return contributions.filters();
+    }
+
+    List<PluginSkill> skills() {
+        return contributions.skills();
     }
 
     List<Authenticator> authenticators() {

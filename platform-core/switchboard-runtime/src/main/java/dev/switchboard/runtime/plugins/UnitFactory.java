@@ -130,7 +130,7 @@ final class UnitFactory {
                 });
             }
             UnitPlatform platform = new UnitPlatform(new PluginInfo(candidate.id(), candidate.version()), hostVersion,
-                    new SectionConfig(config), meters, events);
+                    new SectionConfig(config), meters, events, loader);
             for (SwitchboardPlugin extension : extensions) {
                 started.add(extension);
                 call(candidate, extension.getClass().getSimpleName() + ".start()", loader, () -> {

@@ -7,6 +7,10 @@ import dev.switchboard.api.HealthCheck;
 import dev.switchboard.api.Platform;
 import dev.switchboard.api.PluginConfig;
 import dev.switchboard.api.PluginInfo;
+import dev.switchboard.api.SkillDefinition;
+import dev.switchboard.runtime.skills.PluginSkill;
+import dev.switchboard.runtime.skills.SkillFormatException;
+import dev.switchboard.runtime.skills.SkillManifestParser;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,20 +32,23 @@ final class UnitPlatform implements Platform {
     private final PluginConfig config;
     private final MeterRegistry meters;
     private final Events events;
+    private final ClassLoader loader;
     private final Logger log;
 
     private final List<Object> jaxrs = new ArrayList<>();
     private final List<GatewayFilter> filters = new ArrayList<>();
     private final List<Authenticator> authenticators = new ArrayList<>();
+    private final List<PluginSkill> skills = new ArrayList<>();
     private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
     private volatile boolean sealed;
 
-    UnitPlatform(PluginInfo info, String hostVersion, PluginConfig config, MeterRegistry meters, Events events) {
+    UnitPlatform(PluginInfo info, String hostVersion, PluginConfig config, MeterRegistry meters, Events events, ClassLoader loader) {
         this.info = info;
         this.hostVersion = hostVersion;
         this.config = config;
         this.meters = meters;
         this.events = events;
+        this.loader = loader;
         this.log = LoggerFactory.getLogger("plugin." + info.id());
     }
 
@@ -99,6 +106,18 @@ final class UnitPlatform implements Platform {
     }
 
     @Override
+    public Platform skill(SkillDefinition skill) {
+        checkOpen("skill");
+        Objects.requireNonNull(skill, "skill");
+        try {
+            skills.add(new PluginSkill(SkillManifestParser.fromDefinition(skill, info.id(), info.version()), skill.skill(), info.id(), loader));
+        } catch (SkillFormatException e) {
+            throw new IllegalArgumentException("skill '" + skill.name() + "': " + String.join("; ", e.problems()), e);
+        }
+        return this;
+    }
+
+    @Override
     public Platform healthCheck(String name, HealthCheck check) {
         checkOpen("healthCheck");
         if (name == null || name.isBlank()) {
@@ -119,6 +138,6 @@ final class UnitPlatform implements Platform {
     /** Ends the contribution phase and returns what was contributed. */
     Contributions seal() {
         sealed = true;
-        return new Contributions(jaxrs, filters, authenticators, healthChecks);
+        return new Contributions(jaxrs, filters, authenticators, skills, healthChecks);
     }
 }

@@ -141,6 +141,11 @@ public final class Switchboard implements AutoCloseable {
                 pluginSettings.maxUpload().bytes(), Versions.switchboard()),
                 config.pluginSections(), meters, hub, context::getServletContext);
         plugins.addListener(events::publish);
+        plugins.addListener(event -> {
+            if ("generation".equals(event.type())) {
+                skills.pluginSkills(plugins.current().skills());
+            }
+        });
 
         HostServlet servlet = new HostServlet(plugins, settings.auth(), Map.of(EventStreamEndpoint.PATH, new EventStreamEndpoint(hub)),
                 () -> coreApplication(settings, adminAddresses));

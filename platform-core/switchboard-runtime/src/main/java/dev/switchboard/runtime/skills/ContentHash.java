@@ -20,13 +20,22 @@ final class ContentHash {
     private ContentHash() {
     }
 
-    static String of(Path folder) throws IOException {
-        MessageDigest digest;
+    /** SHA-256 of a text: the identity of a skill defined in code. */
+    static String of(String text) {
+        MessageDigest digest = sha256();
+        return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    static String of(Path folder) throws IOException {
+        MessageDigest digest = sha256();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(folder)) {
             files = walk.filter(Files::isRegularFile).filter(file -> !ignored(folder.relativize(file))).sorted().toList();

@@ -40,29 +40,34 @@ final class JavaSkillRuntime implements SkillRuntime {
                 throw problem(own, "switchboard.entry: " + manifest.entry() + " does not implement " + JavaSkill.class.getName());
             }
             JavaSkill skill = (JavaSkill) type.getDeclaredConstructor().newInstance();
-            return new Runner() {
-                @Override
-                public JsonNode run(JsonNode input, SkillContext context) throws Exception {
-                    Thread thread = Thread.currentThread();
-                    ClassLoader previous = thread.getContextClassLoader();
-                    thread.setContextClassLoader(loader);
-                    try {
-                        return skill.run(input, context);
-                    } finally {
-                        thread.setContextClassLoader(previous);
-                    }
-                }
-
-                @Override
-                public void close() {
-                    closeQuietly(own);
-                }
-            };
+            return runner(skill, loader, () -> closeQuietly(own));
         } catch (ClassNotFoundException e) {
             throw problem(own, "switchboard.entry: no class " + manifest.entry() + " in the skill's jars or the host");
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             throw problem(own, "switchboard.entry: cannot create " + manifest.entry() + " (it needs a public constructor without parameters): " + e);
         }
+    }
+
+    /** Runs {@code skill} with {@code loader} as the thread's context class loader; {@code onClose} runs at close. */
+    static Runner runner(JavaSkill skill, ClassLoader loader, Runnable onClose) {
+        return new Runner() {
+            @Override
+            public JsonNode run(JsonNode input, SkillContext context) throws Exception {
+                Thread thread = Thread.currentThread();
+                ClassLoader previous = thread.getContextClassLoader();
+                thread.setContextClassLoader(loader);
+                try {
+                    return skill.run(input, context);
+                } finally {
+                    thread.setContextClassLoader(previous);
+                }
+            }
+
+            @Override
+            public void close() {
+                onClose.run();
+            }
+        };
     }
 
     private static SkillFormatException problem(URLClassLoader own, String problem) {

@@ -48,6 +48,13 @@ public final class SkillInvoker {
                 () -> meters.counter("switchboard.skills.cache.evictions", "skill", name).increment());
     }
 
+    /** Prepares a skill a plugin contributed. */
+    LoadedSkill load(PluginSkill skill) {
+        String name = skill.manifest().name();
+        return new LoadedSkill(skill.manifest(), JavaSkillRuntime.runner(skill.skill(), skill.loader(), () -> { }), runs,
+                () -> meters.counter("switchboard.skills.cache.evictions", "skill", name).increment());
+    }
+
     /**
      * Calls {@code skill} with {@code input}.
      *

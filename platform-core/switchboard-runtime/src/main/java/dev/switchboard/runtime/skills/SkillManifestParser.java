@@ -5,6 +5,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.switchboard.api.SkillDefinition;
 import dev.switchboard.runtime.config.Durations;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -80,6 +82,49 @@ public final class SkillManifestParser {
         }
         String body = end + 5 <= text.length() ? text.substring(end + 5).strip() : "";
         return new Reader(folder, front).read(body);
+    }
+
+    /**
+     * The manifest of a skill a plugin defines in code, checked like a {@code SKILL.md}.
+     *
+     * @throws SkillFormatException listing every problem
+     */
+    public static SkillManifest fromDefinition(SkillDefinition definition, String pluginId, String pluginVersion) throws SkillFormatException {
+        List<String> problems = new ArrayList<>();
+        if (!NAME.matcher(definition.name()).matches()) {
+            problems.add("name: '" + definition.name() + "' must match " + NAME.pattern());
+        }
+        if (definition.description() == null || definition.description().isBlank()) {
+            problems.add("description: required");
+        }
+        for (var schema : List.of(Map.entry("input_schema", definition.inputSchema()), Map.entry("output_schema", definition.outputSchema()))) {
+            if (schema.getValue() == null || !(schema.getValue().isObject() || schema.getValue().isBoolean())) {
+                problems.add(schema.getKey() + ": a JSON Schema (an object, or true/false)");
+            } else {
+                List<Error> errors = META_SCHEMA.validate(schema.getValue());
+                if (!errors.isEmpty()) {
+                    problems.add(schema.getKey() + ": not a valid JSON Schema 2020-12: " + errors.getFirst().getMessage());
+                }
+            }
+        }
+        if (definition.timeout() == null || definition.timeout().isZero() || definition.timeout().isNegative()
+                || definition.timeout().compareTo(MAX_TIMEOUT) > 0) {
+            problems.add("timeout: between 1ms and 10m");
+        }
+        if (definition.cacheTtl() == null || definition.cacheTtl().isNegative() || definition.cacheMaxEntries() < 1) {
+            problems.add("cache: a ttl of zero or more and at least 1 entry");
+        }
+        if (!problems.isEmpty()) {
+            throw new SkillFormatException(problems);
+        }
+        SkillManifest.Fallback fallback = definition.fallbackOutput() != null ? new SkillManifest.Fallback.Static(definition.fallbackOutput())
+                : definition.fallbackStale() ? new SkillManifest.Fallback.Stale() : new SkillManifest.Fallback.None();
+        String identity = pluginId + "@" + pluginVersion + "/" + definition.name() + "/" + definition.version() + "/"
+                + definition.inputSchema() + "/" + definition.outputSchema();
+        return new SkillManifest(definition.name(), definition.description(), SkillManifest.Runtime.JAVA,
+                definition.skill().getClass().getName(), definition.version(), definition.inputSchema(), definition.outputSchema(),
+                definition.timeout(), new SkillManifest.CachePolicy(definition.cacheEnabled(), definition.cacheTtl(), definition.cacheMaxEntries()),
+                fallback, definition.roles(), definition.documentation(), null, ContentHash.of(identity));
     }
 
     /** Collects problems while it reads one front matter. */

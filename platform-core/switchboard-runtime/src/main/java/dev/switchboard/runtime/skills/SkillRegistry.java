@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * The skills of the skills directory, loaded and ready to invoke. {@link #reload} reads the
  * directory again (the watcher calls it after every change): a skill whose files did not change keeps its loaded code and its cache; a
  * changed one is loaded anew (its cache starts empty) and swapped in; a removed one is closed. A
- * folder that cannot be used is reported with its reasons and the others go on.
+ * folder that cannot be used is reported with its reasons and the others go on. The skills of the
+ * live plugins ({@link #pluginSkills}) are served alongside, swapped with their plugin.
  */
 public final class SkillRegistry implements AutoCloseable {
 
@@ -35,8 +36,12 @@ public final class SkillRegistry implements AutoCloseable {
     private final Map<SkillManifest.Runtime, SkillRuntime> runtimes;
     private final SkillInvoker invoker;
     private volatile Map<String, LoadedSkill> skills = Map.of();
-    private DirectoryWatcher watcher;
     private volatile Map<String, List<String>> rejected = Map.of();
+    // Guarded by this: the two sources, merged into skills and rejected by publish().
+    private Map<String, LoadedSkill> directorySkills = Map.of();
+    private Map<String, List<String>> directoryProblems = Map.of();
+    private Map<String, LoadedSkill> pluginSkills = Map.of();
+    private DirectoryWatcher watcher;
 
     public SkillRegistry(Path directory, SkillInvoker invoker) {
         this(directory, invoker, Map.of(SkillManifest.Runtime.JAVA, new JavaSkillRuntime(SkillRegistry.class.getClassLoader())));
@@ -51,7 +56,7 @@ public final class SkillRegistry implements AutoCloseable {
     /** Reads the directory again and applies what changed. */
     public synchronized void reload() throws IOException {
         SkillScan scan = SkillScan.of(directory);
-        Map<String, LoadedSkill> previous = skills;
+        Map<String, LoadedSkill> previous = directorySkills;
         Map<String, LoadedSkill> next = new TreeMap<>();
         Map<String, List<String>> problems = new TreeMap<>(scan.rejected());
         for (SkillManifest manifest : scan.loaded().values()) {
@@ -74,14 +79,54 @@ public final class SkillRegistry implements AutoCloseable {
                 problems.put(manifest.folder().getFileName().toString(), e.problems());
             }
         }
-        skills = Map.copyOf(next);
-        rejected = Map.copyOf(problems);
-        for (Map.Entry<String, LoadedSkill> old : previous.entrySet()) {
-            if (next.get(old.getKey()) != old.getValue()) {
-                old.getValue().close();
+        directorySkills = next;
+        directoryProblems = problems;
+        publish();
+        closeReplaced(previous, next);
+        problems.forEach((folder, reasons) -> LOG.warn("Skill folder {} skipped: {}", folder, String.join("; ", reasons)));
+    }
+
+    /**
+     * Takes the skills of the live plugins (after every plugin generation change): an unchanged
+     * plugin version keeps its loaded skills and caches; the skills of a retired version are let go,
+     * so nothing here keeps its classes alive.
+     */
+    public synchronized void pluginSkills(List<PluginSkill> live) {
+        Map<String, LoadedSkill> previous = pluginSkills;
+        Map<String, LoadedSkill> next = new TreeMap<>();
+        for (PluginSkill skill : live) {
+            String key = skill.pluginId() + "/" + skill.manifest().name() + "/" + skill.manifest().contentHash();
+            LoadedSkill current = previous.get(key);
+            next.put(key, current != null ? current : invoker.load(skill));
+        }
+        pluginSkills = next;
+        publish();
+        closeReplaced(previous, next);
+    }
+
+    /** Merges the two sources; a plugin's skill never takes a name the skills directory (or another plugin) has. */
+    private void publish() {
+        Map<String, LoadedSkill> all = new TreeMap<>(directorySkills);
+        Map<String, List<String>> problems = new TreeMap<>(directoryProblems);
+        for (Map.Entry<String, LoadedSkill> entry : pluginSkills.entrySet()) {
+            LoadedSkill skill = entry.getValue();
+            String plugin = entry.getKey().substring(0, entry.getKey().indexOf('/'));
+            LoadedSkill holder = all.putIfAbsent(skill.name(), skill);
+            if (holder != null && holder != skill) {
+                problems.put("plugin " + plugin + ": " + skill.name(), List.of("name: '" + skill.name() + "' is already the name of "
+                        + (holder.manifest.folder() != null ? "the skill in " + holder.manifest.folder().getFileName() : "another plugin's skill")));
             }
         }
-        problems.forEach((folder, reasons) -> LOG.warn("Skill folder {} skipped: {}", folder, String.join("; ", reasons)));
+        skills = Map.copyOf(all);
+        rejected = Map.copyOf(problems);
+    }
+
+    private static void closeReplaced(Map<String, LoadedSkill> previous, Map<String, LoadedSkill> next) {
+        for (LoadedSkill old : previous.values()) {
+            if (!next.containsValue(old)) {
+                old.close();
+            }
+        }
     }
 
     /**
@@ -141,7 +186,10 @@ public final class SkillRegistry implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
-        skills.values().forEach(LoadedSkill::close);
-        skills = Map.of();
+        directorySkills.values().forEach(LoadedSkill::close);
+        pluginSkills.values().forEach(LoadedSkill::close);
+        directorySkills = Map.of();
+        pluginSkills = Map.of();
+        publish();
     }
 }
