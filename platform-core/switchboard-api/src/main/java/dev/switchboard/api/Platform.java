@@ -38,6 +38,9 @@ public interface Platform {
     /** The host's event hub, to publish events to browsers' streams. Usable from any thread, at any time. */
     Events events();
 
+    /** The host's skills, to call them. Usable from any thread, at any time. */
+    Skills skills();
+
     /**
      * Adds JAX-RS components: resource classes or instances ({@code @Path}) and providers
      * (exception mappers, filters, message body readers/writers, features), as classes or

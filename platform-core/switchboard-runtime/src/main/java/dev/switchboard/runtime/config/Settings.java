@@ -61,6 +61,6 @@ public record Settings(
         }
     }
 
-    public record SkillSettings(String dir, boolean watch, Duration debounce) {
+    public record SkillSettings(String dir, boolean watch, Duration debounce, ByteSize maxInputSize) {
     }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.api.NewEvent;
 import dev.switchboard.api.Principal;
 import dev.switchboard.api.Priority;
 import dev.switchboard.runtime.config.Settings;
+import dev.switchboard.runtime.web.Bodies;
 import dev.switchboard.runtime.web.Callers;
 import dev.switchboard.runtime.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,7 +24,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -68,7 +68,7 @@ public final class EventsResource {
         if (contentType == null || !isJson(MediaType.valueOf(contentType))) {
             throw Problems.exception(415, "Send the event as JSON (Content-Type: application/json), not " + (contentType == null ? "no content type" : contentType) + ".");
         }
-        NewEvent draft = parse(readLimited(body, request.getContentLengthLong()));
+        NewEvent draft = parse(Bodies.readLimited(body, request.getContentLengthLong(), settings.maxEventSize().bytes(), "events.max_event_size"));
         try {
             Event event = hub.publish(topic, draft);
             Map<String, Object> answer = new LinkedHashMap<>();
@@ -83,35 +83,6 @@ public final class EventsResource {
 
     private static boolean isJson(MediaType type) {
         return "application".equals(type.getType()) && ("json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json"));
-    }
-
-    private byte[] readLimited(InputStream body, long declaredLength) throws IOException {
-        long max = settings.maxEventSize().bytes();
-        if (declaredLength > max) {
-            throw tooLarge();
-        }
-        if (declaredLength >= 0) {
-            // The usual case: read exactly what was declared (readNBytes(max) would allocate for the maximum).
-            byte[] bytes = body.readNBytes((int) declaredLength);
-            if (body.read() >= 0) {
-                throw Problems.exception(400, "The body is longer than its Content-Length.");
-            }
-            return bytes;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
-        byte[] buffer = new byte[4096];
-        int read;
-        while ((read = body.read(buffer)) >= 0) {
-            bytes.write(buffer, 0, read);
-            if (bytes.size() > max) {
-                throw tooLarge();
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    private RuntimeException tooLarge() {
-        return Problems.exception(413, "The event is larger than events.max_event_size (" + settings.maxEventSize() + ").");
     }
 
     private static NewEvent parse(byte[] bytes) {

@@ -2,6 +2,7 @@ package dev.switchboard.runtime.plugins;
 
 import dev.switchboard.api.Events;
 import dev.switchboard.api.HealthCheck;
+import dev.switchboard.api.Skills;
 import dev.switchboard.runtime.files.DirectoryWatcher;
 import dev.switchboard.runtime.config.ConfigException;
 import dev.switchboard.runtime.config.PluginSections;
@@ -110,14 +111,14 @@ public final class PluginManager implements AutoCloseable {
     private volatile Map<String, PluginView> viewsById = Map.of();
     private volatile boolean closed;
 
-    public PluginManager(Options options, PluginSections sections, MeterRegistry meters, Events events,
+    public PluginManager(Options options, PluginSections sections, MeterRegistry meters, Events events, Skills skills,
                          Supplier<ServletContext> servletContext) {
         this.options = options;
         this.stateDir = options.dir().resolve(".switchboard");
         this.stagingDir = stateDir.resolve("staging");
         this.sections = sections;
         this.inspector = new PluginJarInspector(options.hostVersion());
-        this.factory = new UnitFactory(stateDir.resolve("active"), options.hostVersion(), meters, events, servletContext, options.callTimeout());
+        this.factory = new UnitFactory(stateDir.resolve("active"), options.hostVersion(), meters, events, skills, servletContext, options.callTimeout());
         this.disabled = new DisabledPlugins(stateDir.resolve("state.json"));
         this.leaks = new LeakDetector(options.leakCheckDelay());
         this.swapTimer = Timer.builder("switchboard.plugins.swap")

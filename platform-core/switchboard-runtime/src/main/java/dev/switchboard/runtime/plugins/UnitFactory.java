@@ -2,6 +2,7 @@ package dev.switchboard.runtime.plugins;
 
 import dev.switchboard.api.Events;
 import dev.switchboard.api.PluginInfo;
+import dev.switchboard.api.Skills;
 import dev.switchboard.api.SwitchboardPlugin;
 import dev.switchboard.runtime.web.JerseyApps;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,16 +73,18 @@ final class UnitFactory {
     private final String hostVersion;
     private final MeterRegistry meters;
     private final Events events;
+    private final Skills skills;
     private final Supplier<ServletContext> servletContext;
     private final Duration callTimeout;
     private final ClassLoader hostLoader = UnitFactory.class.getClassLoader();
 
-    UnitFactory(Path activeDir, String hostVersion, MeterRegistry meters, Events events, Supplier<ServletContext> servletContext,
-                Duration callTimeout) {
+    UnitFactory(Path activeDir, String hostVersion, MeterRegistry meters, Events events, Skills skills,
+                Supplier<ServletContext> servletContext, Duration callTimeout) {
         this.activeDir = activeDir.resolve("run-" + UUID.randomUUID());
         this.hostVersion = hostVersion;
         this.meters = meters;
         this.events = events;
+        this.skills = skills;
         this.servletContext = servletContext;
         this.callTimeout = callTimeout;
     }
@@ -130,7 +133,7 @@ final class UnitFactory {
                 });
             }
             UnitPlatform platform = new UnitPlatform(new PluginInfo(candidate.id(), candidate.version()), hostVersion,
-                    new SectionConfig(config), meters, events, loader);
+                    new SectionConfig(config), meters, events, skills, loader);
             for (SwitchboardPlugin extension : extensions) {
                 started.add(extension);
                 call(candidate, extension.getClass().getSimpleName() + ".start()", loader, () -> {

@@ -8,6 +8,7 @@ import dev.switchboard.api.Platform;
 import dev.switchboard.api.PluginConfig;
 import dev.switchboard.api.PluginInfo;
 import dev.switchboard.api.SkillDefinition;
+import dev.switchboard.api.Skills;
 import dev.switchboard.runtime.skills.PluginSkill;
 import dev.switchboard.runtime.skills.SkillFormatException;
 import dev.switchboard.runtime.skills.SkillManifestParser;
@@ -32,6 +33,7 @@ final class UnitPlatform implements Platform {
     private final PluginConfig config;
     private final MeterRegistry meters;
     private final Events events;
+    private final Skills hostSkills;
     private final ClassLoader loader;
     private final Logger log;
 
@@ -42,12 +44,14 @@ final class UnitPlatform implements Platform {
     private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
     private volatile boolean sealed;
 
-    UnitPlatform(PluginInfo info, String hostVersion, PluginConfig config, MeterRegistry meters, Events events, ClassLoader loader) {
+    UnitPlatform(PluginInfo info, String hostVersion, PluginConfig config, MeterRegistry meters, Events events, Skills skills,
+                 ClassLoader loader) {
         this.info = info;
         this.hostVersion = hostVersion;
         this.config = config;
         this.meters = meters;
         this.events = events;
+        this.hostSkills = skills;
         this.loader = loader;
         this.log = LoggerFactory.getLogger("plugin." + info.id());
     }
@@ -80,6 +84,11 @@ final class UnitPlatform implements Platform {
     @Override
     public Events events() {
         return events;
+    }
+
+    @Override
+    public Skills skills() {
+        return hostSkills;
     }
 
     @Override

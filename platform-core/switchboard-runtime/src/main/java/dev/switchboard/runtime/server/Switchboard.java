@@ -139,7 +139,7 @@ public final class Switchboard implements AutoCloseable {
         this.plugins = new PluginManager(new PluginManager.Options(config.pluginsDir(), pluginSettings.watch(), pluginSettings.debounce(),
                 pluginSettings.drainTimeout(), pluginSettings.startTimeout(), pluginSettings.leakCheckDelay(),
                 pluginSettings.maxUpload().bytes(), Versions.switchboard()),
-                config.pluginSections(), meters, hub, context::getServletContext);
+                config.pluginSections(), meters, hub, skills, context::getServletContext);
         plugins.addListener(events::publish);
         plugins.addListener(event -> {
             if ("generation".equals(event.type())) {
@@ -261,7 +261,7 @@ public final class Switchboard implements AutoCloseable {
         core.register(AdminResource.OperationExceptionMapper.class);
         core.register(new EventsResource(hub));
         core.register(new StreamsAdminResource(hub));
-        core.register(new SkillsResource(skills));
+        core.register(new SkillsResource(skills, settings.skills().maxInputSize().bytes()));
         return core;
     }
 

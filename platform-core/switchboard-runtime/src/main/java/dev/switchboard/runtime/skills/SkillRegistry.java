@@ -4,6 +4,7 @@ import dev.switchboard.api.Principal;
 import dev.switchboard.api.SkillContext;
 import dev.switchboard.api.SkillException;
 import dev.switchboard.api.SkillResult;
+import dev.switchboard.api.Skills;
 import dev.switchboard.runtime.files.DirectoryWatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.TreeMap;
 
 /**
@@ -28,7 +31,7 @@ import java.util.TreeMap;
  * folder that cannot be used is reported with its reasons and the others go on. The skills of the
  * live plugins ({@link #pluginSkills}) are served alongside, swapped with their plugin.
  */
-public final class SkillRegistry implements AutoCloseable {
+public final class SkillRegistry implements Skills, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SkillRegistry.class);
 
@@ -179,6 +182,21 @@ public final class SkillRegistry implements AutoCloseable {
             throw new SkillException(SkillException.Kind.NOT_FOUND, "There is no skill '" + name + "'.");
         }
         return invoker.invoke(skill, input, caller, listener);
+    }
+
+    @Override
+    public SkillResult invoke(String name, JsonNode input) {
+        return invoke(name, input, null, null);
+    }
+
+    @Override
+    public SkillResult invoke(String name, JsonNode input, Principal caller) {
+        return invoke(name, input, caller, null);
+    }
+
+    @Override
+    public Set<String> names() {
+        return new TreeSet<>(skills.keySet());
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.switchboard.runtime.skills;
 import dev.switchboard.api.Principal;
 import dev.switchboard.api.SkillException;
 import dev.switchboard.api.SkillResult;
+import dev.switchboard.runtime.web.Bodies;
 import dev.switchboard.runtime.web.Callers;
 import dev.switchboard.runtime.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,7 +16,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,10 +33,14 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public final class SkillsResource {
 
-    private final SkillRegistry registry;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    public SkillsResource(SkillRegistry registry) {
+    private final SkillRegistry registry;
+    private final long maxInputSize;
+
+    public SkillsResource(SkillRegistry registry, long maxInputSize) {
         this.registry = registry;
+        this.maxInputSize = maxInputSize;
     }
 
     @GET
@@ -66,8 +76,16 @@ public final class SkillsResource {
     @POST
     @Path("/{name}/invoke")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> invoke(@PathParam("name") String name, JsonNode input, @Context HttpServletRequest request) {
+    public Map<String, Object> invoke(@PathParam("name") String name, InputStream body, @Context HttpServletRequest request)
+            throws IOException {
         Principal caller = Callers.require(request);
+        byte[] bytes = Bodies.readLimited(body, request.getContentLengthLong(), maxInputSize, "skills.max_input_size");
+        JsonNode input;
+        try {
+            input = bytes.length == 0 ? null : JSON.readTree(bytes);
+        } catch (JacksonException e) {
+            throw Problems.exception(400, "The body is not valid JSON: " + e.getOriginalMessage());
+        }
         if (input == null || input.isMissingNode()) {
             throw Problems.exception(400, "Send the skill's input as the JSON body.");
         }

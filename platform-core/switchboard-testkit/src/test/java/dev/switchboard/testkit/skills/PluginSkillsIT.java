@@ -94,6 +94,63 @@ class PluginSkillsIT {
     }
 
     @Test
+    void aPluginCallsSkillsThroughTheSamePath() throws Exception {
+        switchboard.deploy(shouter(jars.resolve("v1"), "1.0.0", "shout"), "shouter.jar");
+        switchboard.deploy(PluginJarBuilder.plugin("caller", "1.0.0")
+                .requires(">=0.1.0")
+                .source("""
+                        package fixtures.caller;
+
+                        import dev.switchboard.api.*;
+                        import org.pf4j.Extension;
+
+                        @Extension
+                        public class CallerPlugin implements SwitchboardPlugin {
+                            @Override
+                            public void start(Platform platform) {
+                                platform.jaxrs(new CallerResource(platform.skills()));
+                            }
+                        }
+                        """)
+                .source("""
+                        package fixtures.caller;
+
+                        import dev.switchboard.api.*;
+                        import jakarta.ws.rs.*;
+                        import tools.jackson.databind.json.JsonMapper;
+
+                        @Path("/api/caller")
+                        public class CallerResource {
+                            private final Skills skills;
+
+                            public CallerResource(Skills skills) {
+                                this.skills = skills;
+                            }
+
+                            @GET
+                            @Produces("text/plain")
+                            public String call(@QueryParam("text") String text) {
+                                try {
+                                    SkillResult result = skills.invoke("shout", JsonMapper.builder().build().createObjectNode().put("text", text));
+                                    return result.output().get("shout").stringValue() + (result.cached() ? " (cached)" : "");
+                                } catch (SkillException e) {
+                                    return e.kind() + ": " + e.getMessage();
+                                }
+                            }
+                        }
+                        """)
+                .build(jars.resolve("caller")), "caller.jar");
+        switchboard.awaitState("shouter", PluginState.STARTED, "1.0.0");
+        switchboard.awaitState("caller", PluginState.STARTED, "1.0.0");
+        assertThat(switchboard.get("/api/caller?text=hey").body()).isEqualTo("1.0.0:HEY");
+        assertThat(invoke("alice-token", "shout", "{\"text\":\"hey\"}").body()).contains("\"cached\":true");
+        assertThat(switchboard.get("/api/caller?text=hey").body()).isEqualTo("1.0.0:HEY (cached)");
+        switchboard.undeploy("shouter.jar");
+        switchboard.awaitAbsent("shouter");
+        assertThat(switchboard.get("/api/caller?text=hey").body()).startsWith("NOT_FOUND");
+    }
+
+    @Test
     void aBadSkillDefinitionFailsItsPluginWithTheReason() throws Exception {
         switchboard.deploy(shouter(jars.resolve("bad"), "1.0.0", "Bad Name"), "shouter.jar");
         var view = switchboard.awaitState("shouter", PluginState.FAILED, "1.0.0");

@@ -47,6 +47,7 @@ class SkillsApiIT {
                     ---
                     """, "one.py", "def run(input):\n    return input\n"))
             .skill(folder("broken", "---\nname: Broken!\n---\n"))
+            .set("skills.max_input_size", "1KB")
             .build();
 
     private static Path temp() {
@@ -218,6 +219,9 @@ class SkillsApiIT {
         assertThat(json(invalid).get("violations").get(0).stringValue()).startsWith("/text: ");
         HttpResponse<String> notJson = invoke("alice-token", "upper", "{text");
         assertThat(notJson.statusCode()).isEqualTo(400);
+        HttpResponse<String> tooLarge = invoke("alice-token", "upper", "{\"text\":\"" + "x".repeat(2000) + "\"}");
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(json(tooLarge).get("detail").stringValue()).contains("skills.max_input_size");
         HttpResponse<String> anonymous = switchboard.send(HttpRequest.newBuilder(switchboard.uri("/api/skills/upper/invoke"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"x\"}")).build());
         assertThat(anonymous.statusCode()).isEqualTo(401);
