@@ -1,5 +1,7 @@
 package dev.switchboard.api;
 
+import tools.jackson.databind.JsonNode;
+
 /**
  * What a running skill can tell its caller, and ask. Safe to use from the skill's thread only.
  *
@@ -12,6 +14,13 @@ public interface SkillContext {
 
     /** A log line for the caller (MCP clients see it at their log level): {@code debug}, {@code info}, {@code warning}, {@code error}. */
     void log(String level, String message);
+
+    /**
+     * Reports a partial output so far (a streaming job sends it as a {@code delta} event, at most
+     * one per 100 ms, the latest winning). Callers that do not stream ignore it.
+     */
+    default void partial(JsonNode output) {
+    }
 
     /** True once the caller gave up (cancelled, or the timeout passed): stop as soon as you can. */
     boolean cancelled();

@@ -7,6 +7,8 @@ import dev.switchboard.runtime.events.EventHub;
 import dev.switchboard.runtime.events.EventStreamEndpoint;
 import dev.switchboard.runtime.events.EventsResource;
 import dev.switchboard.runtime.events.StreamsAdminResource;
+import dev.switchboard.runtime.skills.JobManager;
+import dev.switchboard.runtime.skills.JobsResource;
 import dev.switchboard.runtime.skills.SkillInvoker;
 import dev.switchboard.runtime.skills.SkillRegistry;
 import dev.switchboard.runtime.skills.SkillsResource;
@@ -85,6 +87,7 @@ public final class Switchboard implements AutoCloseable {
     private final AdminEvents events;
     private final EventHub hub;
     private final SkillRegistry skills;
+    private final JobManager jobs;
     private final String adminToken;
     private final boolean adminTokenGenerated;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -105,6 +108,7 @@ public final class Switchboard implements AutoCloseable {
         this.events = new AdminEvents(Duration.ofSeconds(15));
         this.hub = new EventHub(settings.events(), meters, Clock.systemUTC());
         this.skills = new SkillRegistry(config.skillsDir(), new SkillInvoker(meters));
+        this.jobs = new JobManager(skills);
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName("switchboard");
@@ -262,6 +266,7 @@ public final class Switchboard implements AutoCloseable {
         core.register(new EventsResource(hub));
         core.register(new StreamsAdminResource(hub));
         core.register(new SkillsResource(skills, settings.skills().maxInputSize().bytes()));
+        core.register(new JobsResource(jobs, settings.skills().maxInputSize().bytes()));
         return core;
     }
 
@@ -397,6 +402,7 @@ public final class Switchboard implements AutoCloseable {
         hub.close();
         drainRequests();
         stopQuietly();
+        jobs.close();
         plugins.close();
         skills.close();
         meters.close();

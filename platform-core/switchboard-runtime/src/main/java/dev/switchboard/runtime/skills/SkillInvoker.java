@@ -67,14 +67,7 @@ public final class SkillInvoker {
         long started = System.nanoTime();
         String name = skill.name();
         try {
-            if (caller != null && !skill.manifest.roles().isEmpty() && skill.manifest.roles().stream().noneMatch(caller::hasRole)) {
-                throw new SkillException(Kind.FORBIDDEN, "'" + caller.id() + "' may not call the skill " + name
-                        + ": that takes one of the roles " + skill.manifest.roles() + ".");
-            }
-            List<String> violations = skill.input.violations(input);
-            if (!violations.isEmpty()) {
-                throw new SkillException(Kind.INVALID_INPUT, "The input does not match the input schema of " + name + ".", violations, null);
-            }
+            admit(skill, input, caller);
             String key = CANONICAL.writeValueAsString(input);
             SkillResult result = call(skill, key, input, listener, started);
             count(name, result.fallback() ? "fallback" : result.cached() ? "cached" : "ok");
@@ -85,6 +78,18 @@ public final class SkillInvoker {
         } finally {
             Timer.builder("switchboard.skills.latency").description("Time of a skill call, cached or not").tag("skill", name)
                     .register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The checks before a call: the caller's roles, then the input against the input schema. */
+    void admit(LoadedSkill skill, JsonNode input, Principal caller) {
+        if (caller != null && !skill.manifest.roles().isEmpty() && skill.manifest.roles().stream().noneMatch(caller::hasRole)) {
+            throw new SkillException(Kind.FORBIDDEN, "'" + caller.id() + "' may not call the skill " + skill.name()
+                    + ": that takes one of the roles " + skill.manifest.roles() + ".");
+        }
+        List<String> violations = skill.input.violations(input);
+        if (!violations.isEmpty()) {
+            throw new SkillException(Kind.INVALID_INPUT, "The input does not match the input schema of " + skill.name() + ".", violations, null);
         }
     }
 
@@ -100,6 +105,14 @@ public final class SkillInvoker {
                 started0[0] = true;
                 return run(skill, input, listener);
             });
+            if (!started0[0] && future.isCompletedExceptionally()) {
+                // A failed run leaves the cache a moment after it fails: do not serve its failure again.
+                skill.cache.asMap().remove(key, future);
+                future = skill.cache.get(key, (k, executor) -> {
+                    started0[0] = true;
+                    return run(skill, input, listener);
+                });
+            }
             ran = started0[0];
             meters.counter("switchboard.skills.cache", "skill", skill.name(), "result", ran ? "miss" : "hit").increment();
         }
@@ -237,8 +250,15 @@ public final class SkillInvoker {
         }
 
         @Override
+        public void partial(JsonNode output) {
+            if (listener != null) {
+                listener.partial(output);
+            }
+        }
+
+        @Override
         public boolean cancelled() {
-            return cancelled;
+            return cancelled || listener != null && listener.cancelled();
         }
     }
 }

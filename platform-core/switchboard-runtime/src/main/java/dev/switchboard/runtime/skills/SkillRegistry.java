@@ -184,6 +184,21 @@ public final class SkillRegistry implements Skills, AutoCloseable {
         return invoker.invoke(skill, input, caller, listener);
     }
 
+    /**
+     * The checks a call would make before running: the skill exists, the caller may call it, the
+     * input matches its schema. For callers that run the skill later (jobs) and want to refuse bad
+     * requests at once.
+     *
+     * @throws SkillException of kind not found, forbidden or invalid input
+     */
+    public void admit(String name, JsonNode input, Principal caller) {
+        LoadedSkill skill = skills.get(name);
+        if (skill == null) {
+            throw new SkillException(SkillException.Kind.NOT_FOUND, "There is no skill '" + name + "'.");
+        }
+        invoker.admit(skill, input, caller);
+    }
+
     @Override
     public SkillResult invoke(String name, JsonNode input) {
         return invoke(name, input, null, null);
