@@ -10,6 +10,7 @@ import dev.switchboard.runtime.events.StreamsAdminResource;
 import dev.switchboard.runtime.skills.JobManager;
 import dev.switchboard.runtime.skills.JobsResource;
 import dev.switchboard.runtime.skills.SkillInvoker;
+import dev.switchboard.runtime.skills.SkillsAdminResource;
 import dev.switchboard.runtime.skills.SkillRegistry;
 import dev.switchboard.runtime.skills.SkillsResource;
 import dev.switchboard.runtime.plugins.PluginManager;
@@ -267,6 +268,7 @@ public final class Switchboard implements AutoCloseable {
         core.register(new StreamsAdminResource(hub));
         core.register(new SkillsResource(skills, settings.skills().maxInputSize().bytes()));
         core.register(new JobsResource(jobs, settings.skills().maxInputSize().bytes()));
+        core.register(new SkillsAdminResource(skills));
         return core;
     }
 

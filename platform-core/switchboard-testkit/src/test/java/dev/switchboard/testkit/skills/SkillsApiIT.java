@@ -127,6 +127,9 @@ class SkillsApiIT {
         JsonNode asInstructor = json(switchboard.send(switchboard.as("ivy-token", "/api/skills").GET().build()));
         assertThat(asInstructor.get("skills")).hasSize(2);
         assertThat(switchboard.get("/api/skills").statusCode()).isEqualTo(401);
+        JsonNode admin = json(switchboard.get("/admin/skills"));
+        assertThat(admin.get("skills")).extracting(s -> s.get("source").stringValue()).containsExactly("folder grades", "folder upper");
+        assertThat(admin.at("/rejected/broken/0").stringValue()).startsWith("name: 'Broken!'");
     }
 
     @Test
