@@ -178,6 +178,14 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
         List<ConfigOverride> overrides = new ArrayList<>();
         settings.forEach((key, value) -> overrides.add(new ConfigOverride(key, value, "test setting " + key)));
         host = Switchboard.start(ConfigLoader.load(home, Optional.empty(), Map.of(), overrides));
+        try {
+            // Tests start once the skills are loaded too (the host itself is ready before).
+            host.skillsLoaded().get(120, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the skills directory was not read within 120 s", e);
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

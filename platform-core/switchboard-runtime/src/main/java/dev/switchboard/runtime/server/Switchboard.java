@@ -60,6 +60,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -89,6 +90,7 @@ public final class Switchboard implements AutoCloseable {
     private final EventHub hub;
     private final SkillRegistry skills;
     private final JobManager jobs;
+    private final CompletableFuture<Void> skillsLoaded = new CompletableFuture<>();
     private final String adminToken;
     private final boolean adminTokenGenerated;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -202,17 +204,29 @@ public final class Switchboard implements AutoCloseable {
             hub.close(0);
             throw new StartupException("Cannot use the plugin directory " + config.pluginsDir() + ": " + e.getMessage(), e);
         }
+        state = HostState.READY;
+        // Python skills take seconds to load (the engine, then warm contexts): readiness does not wait.
+        Thread.ofVirtual().name("switchboard-skills-load").start(this::loadSkills);
+        warnAboutOrphanSections();
+        warnAboutDevPrincipal();
+    }
+
+    private void loadSkills() {
         try {
             skills.reload();
             if (config.settings().skills().watch()) {
                 skills.watch(config.settings().skills().debounce());
             }
-        } catch (IOException e) {
-            LOG.warn("Cannot use the skills directory {}: {}", config.skillsDir(), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Cannot use the skills directory {}: {}", config.skillsDir(), e.toString());
+        } finally {
+            skillsLoaded.complete(null);
         }
-        state = HostState.READY;
-        warnAboutOrphanSections();
-        warnAboutDevPrincipal();
+    }
+
+    /** Completes once the skills directory has been read for the first time (after the host is ready). */
+    public CompletableFuture<Void> skillsLoaded() {
+        return skillsLoaded;
     }
 
     /**

@@ -158,7 +158,10 @@ public final class SkillInvoker {
         });
         future.orTimeout(skill.manifest.timeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
             if (error instanceof TimeoutException || error instanceof CompletionException c && c.getCause() instanceof TimeoutException) {
-                run.cancel();
+                Thread running = run.cancel();
+                if (running != null) {
+                    skill.runner.stop(running);
+                }
             }
         });
         return future.handle((value, error) -> {
@@ -227,12 +230,14 @@ public final class SkillInvoker {
             this.listener = listener;
         }
 
-        void cancel() {
+        /** Marks the run cancelled and interrupts its thread; returns the thread, if it started. */
+        Thread cancel() {
             cancelled = true;
             Thread running = thread;
             if (running != null) {
                 running.interrupt();
             }
+            return running;
         }
 
         @Override

@@ -47,7 +47,9 @@ public final class SkillRegistry implements Skills, AutoCloseable {
     private DirectoryWatcher watcher;
 
     public SkillRegistry(Path directory, SkillInvoker invoker) {
-        this(directory, invoker, Map.of(SkillManifest.Runtime.JAVA, new JavaSkillRuntime(SkillRegistry.class.getClassLoader())));
+        this(directory, invoker, Map.of(
+                SkillManifest.Runtime.JAVA, new JavaSkillRuntime(SkillRegistry.class.getClassLoader()),
+                SkillManifest.Runtime.PYTHON, new PythonSkillRuntime(Runtime.getRuntime().availableProcessors())));
     }
 
     SkillRegistry(Path directory, SkillInvoker invoker, Map<SkillManifest.Runtime, SkillRuntime> runtimes) {
@@ -224,5 +226,14 @@ public final class SkillRegistry implements Skills, AutoCloseable {
         directorySkills = Map.of();
         pluginSkills = Map.of();
         publish();
+        for (SkillRuntime runtime : runtimes.values()) {
+            if (runtime instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.debug("Closing a skill runtime: {}", e.toString());
+                }
+            }
+        }
     }
 }

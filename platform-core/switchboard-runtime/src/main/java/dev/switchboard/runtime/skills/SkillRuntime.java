@@ -19,6 +19,13 @@ interface SkillRuntime {
         /** Runs once. May be called from many threads at once. Interrupted when the call times out or is cancelled. */
         JsonNode run(JsonNode input, SkillContext context) throws Exception;
 
+        /**
+         * Stops the run on {@code thread} that passed its timeout or was cancelled. The thread is
+         * interrupted as well; runtimes whose code does not see interrupts (Python) stop it here.
+         */
+        default void stop(Thread thread) {
+        }
+
         /** Releases what {@link #prepare} took (class loaders, contexts). */
         @Override
         void close();

@@ -1,0 +1,160 @@
+package dev.switchboard.runtime.skills;
+
+import dev.switchboard.api.SkillContext;
+import dev.switchboard.api.SkillException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Python skills under GraalPy: the seed skill's CPython cases give the same outputs; sandbox; timeouts; errors. */
+class PythonSkillRuntimeTest {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static PythonSkillRuntime python;
+    final SkillInvoker invoker = new SkillInvoker(new SimpleMeterRegistry());
+
+    @TempDir
+    Path dir;
+    /** Every skill a test loads, closed after it: a GraalPy context must be closed, never left to the collector. */
+    final List<LoadedSkill> loaded = new ArrayList<>();
+
+    @AfterEach
+    void closeSkills() {
+        loaded.forEach(LoadedSkill::close);
+    }
+
+    @BeforeAll
+    static void start() {
+        python = new PythonSkillRuntime(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        python.close();
+    }
+
+    LoadedSkill skill(String code, String extra) throws Exception {
+        Path folder = dir.resolve("s" + Math.abs(code.hashCode()));
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("skill.py"), code);
+        Files.writeString(folder.resolve("SKILL.md"), """
+                ---
+                name: py-test
+                description: A Python test skill.
+                switchboard:
+                  runtime: python
+                  entry: skill.py:run
+                  input_schema: {type: object}
+                  output_schema: true
+                  cache: {enabled: false}
+                  %s
+                ---
+                """.formatted(extra));
+        LoadedSkill skill = invoker.load(SkillManifestParser.parse(folder), python);
+        loaded.add(skill);
+        return skill;
+    }
+
+    @Test
+    void theSeedSkillGivesTheOutputsCPythonGives() throws Exception {
+        Path seed = Path.of("../../skills/sse-handler").toAbsolutePath().normalize();
+        LoadedSkill sse = invoker.load(SkillManifestParser.parse(seed), python);
+        loaded.add(sse);
+        JsonNode cases = JSON.readTree(Files.readString(seed.resolve("cases.json")));
+        assertThat(cases.size()).isGreaterThan(5);
+        for (JsonNode c : cases) {
+            assertThat(invoker.invoke(sse, c.get("input"), null, null).output()).as(c.get("name").stringValue()).isEqualTo(c.get("output"));
+        }
+    }
+
+    @Test
+    void plainValuesInAndOutAndTheContextReportsProgress() throws Exception {
+        LoadedSkill skill = skill("""
+                def run(input, ctx):
+                    ctx.progress(0.5, "half")
+                    return {"keys": sorted(input.keys()), "type": type(input).__name__, "cancelled": ctx.cancelled()}
+                """, "");
+        List<Double> progress = new ArrayList<>();
+        JsonNode output = invoker.invoke(skill, JSON.readTree("{\"b\":1,\"a\":[1,2]}"), null, new SkillContext() {
+            @Override
+            public void progress(double fraction, String message) {
+                progress.add(fraction);
+            }
+
+            @Override
+            public void log(String level, String message) {
+            }
+
+            @Override
+            public boolean cancelled() {
+                return false;
+            }
+        }).output();
+        assertThat(output.toString()).isEqualTo("{\"keys\":[\"a\",\"b\"],\"type\":\"dict\",\"cancelled\":false}");
+        assertThat(progress).containsExactly(0.5);
+    }
+
+    @Test
+    void aRunawayLoopIsStoppedAndTheSkillKeepsWorking() throws Exception {
+        LoadedSkill skill = skill("""
+                def run(input):
+                    while input.get("loop"):
+                        pass
+                    return {"done": True}
+                """, "timeout: 300ms");
+        assertThatThrownBy(() -> invoker.invoke(skill, JSON.readTree("{\"loop\":true}"), null, null))
+                .isInstanceOfSatisfying(SkillException.class, e -> assertThat(e.kind()).isEqualTo(SkillException.Kind.TIMEOUT));
+        for (int i = 0; i < 3; i++) {
+            assertThat(invoker.invoke(skill, JSON.readTree("{\"loop\":false}"), null, null).output().get("done").booleanValue()).isTrue();
+        }
+    }
+
+    @Test
+    void theSandboxKeepsFilesSocketsAndProcessesOut() throws Exception {
+        for (String attempt : List.of("open('/etc/hostname').read()", "__import__('socket').create_connection(('127.0.0.1', 80))",
+                "__import__('subprocess').run(['true'])", "__import__('os').system('true')")) {
+            LoadedSkill skill = skill("def run(input):\n    return " + attempt + "\n", "");
+            assertThatThrownBy(() -> invoker.invoke(skill, JSON.readTree("{}"), null, null)).as(attempt)
+                    .isInstanceOfSatisfying(SkillException.class, e -> assertThat(e.kind()).isEqualTo(SkillException.Kind.FAILED));
+        }
+    }
+
+    @Test
+    void aValueErrorIsTheCallersMistakeAndOtherErrorsTheSkills() throws Exception {
+        LoadedSkill skill = skill("""
+                def run(input):
+                    if input.get("bad"):
+                        raise ValueError("language: 'cobol' is not supported; use one of python, go")
+                    return 1 / 0
+                """, "");
+        assertThatThrownBy(() -> invoker.invoke(skill, JSON.readTree("{\"bad\":true}"), null, null))
+                .isInstanceOfSatisfying(SkillException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(SkillException.Kind.INVALID_INPUT);
+                    assertThat(e.getMessage()).isEqualTo("language: 'cobol' is not supported; use one of python, go");
+                });
+        assertThatThrownBy(() -> invoker.invoke(skill, JSON.readTree("{}"), null, null))
+                .isInstanceOfSatisfying(SkillException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(SkillException.Kind.FAILED);
+                    assertThat(e.getMessage()).contains("ZeroDivisionError");
+                });
+    }
+
+    @Test
+    void aMissingFunctionIsRefusedAtLoad() throws Exception {
+        assertThatThrownBy(() -> skill("def other(input):\n    return 1\n", ""))
+                .isInstanceOfSatisfying(SkillFormatException.class, e -> assertThat(e.problems()).singleElement().asString().contains("no function run"));
+    }
+}
