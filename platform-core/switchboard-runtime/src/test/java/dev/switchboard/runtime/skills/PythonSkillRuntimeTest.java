@@ -1,6 +1,5 @@
 package dev.switchboard.runtime.skills;
 
-import dev.switchboard.api.SkillContext;
 import dev.switchboard.api.SkillException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -88,21 +87,7 @@ class PythonSkillRuntimeTest {
                     return {"keys": sorted(input.keys()), "type": type(input).__name__, "cancelled": ctx.cancelled()}
                 """, "");
         List<Double> progress = new ArrayList<>();
-        JsonNode output = invoker.invoke(skill, JSON.readTree("{\"b\":1,\"a\":[1,2]}"), null, new SkillContext() {
-            @Override
-            public void progress(double fraction, String message) {
-                progress.add(fraction);
-            }
-
-            @Override
-            public void log(String level, String message) {
-            }
-
-            @Override
-            public boolean cancelled() {
-                return false;
-            }
-        }).output();
+        JsonNode output = invoker.invoke(skill, JSON.readTree("{\"b\":1,\"a\":[1,2]}"), null, new SkillInvokerTest.Listener(progress)).output();
         assertThat(output.toString()).isEqualTo("{\"keys\":[\"a\",\"b\"],\"type\":\"dict\",\"cancelled\":false}");
         assertThat(progress).containsExactly(0.5);
     }

@@ -252,7 +252,8 @@ class SkillInvokerTest {
                         .contains("no class com.example.Missing"));
     }
 
-    private record Listener(List<Double> progress) implements SkillContext {
+    /** Records progress; never cancelled. */
+    record Listener(List<Double> progress) implements SkillContext {
         @Override
         public void progress(double fraction, String message) {
             progress.add(fraction);
