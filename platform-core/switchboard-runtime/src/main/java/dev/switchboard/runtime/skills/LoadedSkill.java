@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.micrometer.core.instrument.Timer;
 import tools.jackson.databind.JsonNode;
 
 import java.util.concurrent.Executor;
@@ -19,16 +20,19 @@ final class LoadedSkill implements AutoCloseable {
     final SchemaCheck input;
     final SchemaCheck output;
     final SkillRuntime.Runner runner;
+    /** {@code switchboard.skills.latency} of this skill, resolved once rather than on every call. */
+    final Timer latency;
     /** Size-bounded (W-TinyLFU, LRU-like) with the skill's TTL; concurrent identical calls share one future. Null when caching is off. */
     final AsyncCache<String, JsonNode> cache;
     /** The last good output per input, kept for {@code fallback: stale}; null otherwise. */
     final Cache<String, JsonNode> lastGood;
 
-    LoadedSkill(SkillManifest manifest, SkillRuntime.Runner runner, Executor executor, Runnable onEviction) {
+    LoadedSkill(SkillManifest manifest, SkillRuntime.Runner runner, Executor executor, Timer latency, Runnable onEviction) {
         this.manifest = manifest;
         this.input = SchemaCheck.of(manifest.inputSchema());
         this.output = SchemaCheck.of(manifest.outputSchema());
         this.runner = runner;
+        this.latency = latency;
         SkillManifest.CachePolicy policy = manifest.cache();
         this.cache = !policy.enabled() ? null : Caffeine.newBuilder()
                 .maximumSize(policy.maxEntries())

@@ -44,14 +44,19 @@ public final class SkillInvoker {
     /** Prepares a parsed skill with {@code runtime}; the result is ready to {@link #invoke}. */
     LoadedSkill load(SkillManifest manifest, SkillRuntime runtime) throws SkillFormatException {
         String name = manifest.name();
-        return new LoadedSkill(manifest, runtime.prepare(manifest), runs,
+        return new LoadedSkill(manifest, runtime.prepare(manifest), runs, latency(name),
                 () -> meters.counter("switchboard.skills.cache.evictions", "skill", name).increment());
+    }
+
+    private Timer latency(String skill) {
+        return Timer.builder("switchboard.skills.latency").description("Time of a skill call, cached or not").tag("skill", skill)
+                .register(meters);
     }
 
     /** Prepares a skill a plugin contributed. */
     LoadedSkill load(PluginSkill skill) {
         String name = skill.manifest().name();
-        return new LoadedSkill(skill.manifest(), JavaSkillRuntime.runner(skill.skill(), skill.loader(), () -> { }), runs,
+        return new LoadedSkill(skill.manifest(), JavaSkillRuntime.runner(skill.skill(), skill.loader(), () -> { }), runs, latency(name),
                 () -> meters.counter("switchboard.skills.cache.evictions", "skill", name).increment());
     }
 
@@ -76,8 +81,7 @@ public final class SkillInvoker {
             count(name, e.kind().name().toLowerCase());
             throw e;
         } finally {
-            Timer.builder("switchboard.skills.latency").description("Time of a skill call, cached or not").tag("skill", name)
-                    .register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            skill.latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -101,17 +105,11 @@ public final class SkillInvoker {
             ran = true;
         } else {
             boolean[] started0 = {false};
-            future = skill.cache.get(key, (k, executor) -> {
-                started0[0] = true;
-                return run(skill, input, listener);
-            });
+            future = cached(skill, key, input, listener, started0);
             if (!started0[0] && future.isCompletedExceptionally()) {
                 // A failed run leaves the cache a moment after it fails: do not serve its failure again.
                 skill.cache.asMap().remove(key, future);
-                future = skill.cache.get(key, (k, executor) -> {
-                    started0[0] = true;
-                    return run(skill, input, listener);
-                });
+                future = cached(skill, key, input, listener, started0);
             }
             ran = started0[0];
             meters.counter("switchboard.skills.cache", "skill", skill.name(), "result", ran ? "miss" : "hit").increment();
@@ -130,6 +128,14 @@ public final class SkillInvoker {
                     : new SkillException(Kind.FAILED, skill.name() + " failed: " + e.getCause(), List.of(), e.getCause());
             return fallback(skill, key, failure, started);
         }
+    }
+
+    /** The cached run for {@code key}, starting one (and setting {@code started[0]}) when there is none. */
+    private CompletableFuture<JsonNode> cached(LoadedSkill skill, String key, JsonNode input, SkillContext listener, boolean[] started) {
+        return skill.cache.get(key, (k, executor) -> {
+            started[0] = true;
+            return run(skill, input, listener);
+        });
     }
 
     /** Starts one run: on its own virtual thread, stopped (interrupted) at the skill's timeout. */

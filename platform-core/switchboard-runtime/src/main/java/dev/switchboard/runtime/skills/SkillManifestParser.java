@@ -98,13 +98,9 @@ public final class SkillManifestParser {
             problems.add("description: required");
         }
         for (var schema : List.of(Map.entry("input_schema", definition.inputSchema()), Map.entry("output_schema", definition.outputSchema()))) {
-            if (schema.getValue() == null || !(schema.getValue().isObject() || schema.getValue().isBoolean())) {
-                problems.add(schema.getKey() + ": a JSON Schema (an object, or true/false)");
-            } else {
-                List<Error> errors = META_SCHEMA.validate(schema.getValue());
-                if (!errors.isEmpty()) {
-                    problems.add(schema.getKey() + ": not a valid JSON Schema 2020-12: " + errors.getFirst().getMessage());
-                }
+            String problem = schemaProblem(schema.getKey(), schema.getValue());
+            if (problem != null) {
+                problems.add(problem);
             }
         }
         if (definition.timeout() == null || definition.timeout().isZero() || definition.timeout().isNegative()
@@ -125,6 +121,15 @@ public final class SkillManifestParser {
                 definition.skill().getClass().getName(), definition.version(), definition.inputSchema(), definition.outputSchema(),
                 definition.timeout(), new SkillManifest.CachePolicy(definition.cacheEnabled(), definition.cacheTtl(), definition.cacheMaxEntries()),
                 fallback, definition.roles(), definition.documentation(), null, ContentHash.of(identity));
+    }
+
+    /** Why {@code schema} is not a usable JSON Schema 2020-12, or null when it is. */
+    private static String schemaProblem(String key, JsonNode schema) {
+        if (schema == null || !(schema.isObject() || schema.isBoolean())) {
+            return key + ": a JSON Schema is an object (or true/false)";
+        }
+        List<Error> errors = META_SCHEMA.validate(schema);
+        return errors.isEmpty() ? null : key + ": not a valid JSON Schema 2020-12: " + errors.getFirst().getMessage();
     }
 
     /** Collects problems while it reads one front matter. */
@@ -273,13 +278,9 @@ public final class SkillManifestParser {
                     return null;
                 }
             }
-            if (!schema.isObject() && !schema.isBoolean()) {
-                problems.add(path + ": a JSON Schema is an object (or true/false)");
-                return null;
-            }
-            List<Error> errors = META_SCHEMA.validate(schema);
-            if (!errors.isEmpty()) {
-                problems.add(path + ": not a valid JSON Schema 2020-12: " + errors.getFirst().getMessage());
+            String problem = schemaProblem(path, schema);
+            if (problem != null) {
+                problems.add(problem);
                 return null;
             }
             return schema;
