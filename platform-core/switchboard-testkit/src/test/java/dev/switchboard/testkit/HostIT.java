@@ -80,6 +80,21 @@ class HostIT {
     }
 
     @Test
+    void aDeclaredOversizedBodyIsDrainedSoTheClientReadsIts413() throws Exception {
+        // The whole body is sent before the response is read, as a simple client does. The host
+        // reads and discards it, answers 413 and keeps the connection: the next request on it works.
+        String response = raw("POST /api/anything HTTP/1.1\r\nHost: localhost\r\nContent-Length: 300000\r\n\r\n"
+                + "z".repeat(300_000)
+                + "GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 413");
+        assertThat(response.substring(response.indexOf("\r\n\r\n"))).contains("HTTP/1.1 200").endsWith("{\"status\":\"UP\"}");
+
+        // Past the drain limit the host answers at once and closes the connection.
+        String huge = raw("POST /api/anything HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000000\r\n\r\n");
+        assertThat(huge).startsWith("HTTP/1.1 413").containsIgnoringCase("Connection: close");
+    }
+
+    @Test
     void malformedRequestsGetProblems() throws Exception {
         String response = raw("GET /%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         assertThat(response).startsWith("HTTP/1.1 400").contains("application/problem+json").doesNotContain("<html");

@@ -18,8 +18,17 @@ import java.util.function.ToLongFunction;
  * Rejects request bodies over a limit with 413 before any route reads them: at once when the
  * declared Content-Length is too large, and as soon as a streamed (chunked) body passes the limit.
  * The limit may depend on the request (plugin uploads have their own).
+ *
+ * <p>A declared body that is too large but at most {@value #DRAIN_LIMIT} bytes is read and
+ * discarded before the 413 is written. Answering first and closing with unread bytes in the socket
+ * makes the kernel reset the connection, and a client still sending its body then loses the 413
+ * and sees only a broken connection. Larger declared bodies are answered at once and the
+ * connection is closed: draining them would cost more than it saves.
  */
 final class RequestBodyLimitHandler extends Handler.Wrapper {
+
+    /** Declared bodies up to this size are drained so the client reliably reads its 413. */
+    static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
     private final ToLongFunction<Request> limit;
 
@@ -33,7 +42,12 @@ final class RequestBodyLimitHandler extends Handler.Wrapper {
         long max = limit.applyAsLong(request);
         HttpField contentLength = request.getHeaders().getField(HttpHeader.CONTENT_LENGTH);
         if (contentLength != null && contentLength.getLongValue() > max) {
-            Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(max));
+            Runnable refuse = () -> Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(max));
+            if (contentLength.getLongValue() <= DRAIN_LIMIT) {
+                Content.Source.consumeAll(request, Callback.from(refuse, failure -> refuse.run()));
+            } else {
+                refuse.run();
+            }
             return true;
         }
         return super.handle(new Counting(request, max), response, callback);
