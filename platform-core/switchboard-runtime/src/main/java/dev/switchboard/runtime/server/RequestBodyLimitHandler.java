@@ -1,6 +1,7 @@
 package dev.switchboard.runtime.server;
 
 import dev.switchboard.runtime.config.ByteSize;
+import dev.switchboard.runtime.web.Bodies;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -19,16 +20,11 @@ import java.util.function.ToLongFunction;
  * declared Content-Length is too large, and as soon as a streamed (chunked) body passes the limit.
  * The limit may depend on the request (plugin uploads have their own).
  *
- * <p>A declared body that is too large but at most {@value #DRAIN_LIMIT} bytes is read and
- * discarded before the 413 is written. Answering first and closing with unread bytes in the socket
- * makes the kernel reset the connection, and a client still sending its body then loses the 413
- * and sees only a broken connection. Larger declared bodies are answered at once and the
- * connection is closed: draining them would cost more than it saves.
+ * <p>A declared body that is too large but at most {@link Bodies#DRAIN_LIMIT} bytes is read and
+ * discarded before the 413 is written (see there why). Larger declared bodies are answered at once
+ * and the connection is closed: draining them would cost more than it saves.
  */
 final class RequestBodyLimitHandler extends Handler.Wrapper {
-
-    /** Declared bodies up to this size are drained so the client reliably reads its 413. */
-    static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
     private final ToLongFunction<Request> limit;
 
@@ -43,7 +39,7 @@ final class RequestBodyLimitHandler extends Handler.Wrapper {
         HttpField contentLength = request.getHeaders().getField(HttpHeader.CONTENT_LENGTH);
         if (contentLength != null && contentLength.getLongValue() > max) {
             Runnable refuse = () -> Response.writeError(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(max));
-            if (contentLength.getLongValue() <= DRAIN_LIMIT) {
+            if (contentLength.getLongValue() <= Bodies.DRAIN_LIMIT) {
                 Content.Source.consumeAll(request, Callback.from(refuse, failure -> refuse.run()));
             } else {
                 refuse.run();

@@ -3,9 +3,17 @@ package dev.switchboard.runtime.web;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /** Reading a request body with a size limit of the route's own (tighter than limits.max_request_body). */
 public final class Bodies {
+
+    /**
+     * A declared body that is too large but at most this many bytes is read and discarded before
+     * the 413 is sent. Answering first and closing with unread bytes in the socket makes the kernel
+     * reset the connection, and a client still sending its body then loses the 413.
+     */
+    public static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
     private Bodies() {
     }
@@ -17,6 +25,9 @@ public final class Bodies {
      */
     public static byte[] readLimited(InputStream body, long declaredLength, long max, String limitName) throws IOException {
         if (declaredLength > max) {
+            if (declaredLength <= DRAIN_LIMIT) {
+                body.transferTo(OutputStream.nullOutputStream());
+            }
             throw tooLarge(max, limitName);
         }
         if (declaredLength >= 0) {
