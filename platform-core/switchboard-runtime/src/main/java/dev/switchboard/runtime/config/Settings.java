@@ -61,6 +61,11 @@ public record Settings(
         }
     }
 
-    public record SkillSettings(String dir, boolean watch, Duration debounce, ByteSize maxInputSize) {
+    public record SkillSettings(String dir, boolean watch, Duration debounce, ByteSize maxInputSize, int pythonContexts) {
+
+        /** Contexts per Python skill: the configured number, or one per core when it is 0. */
+        public int pythonContextsPerSkill() {
+            return pythonContexts > 0 ? pythonContexts : Runtime.getRuntime().availableProcessors();
+        }
     }
 }

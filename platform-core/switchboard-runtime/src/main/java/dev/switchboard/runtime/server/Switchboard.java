@@ -110,7 +110,8 @@ public final class Switchboard implements AutoCloseable {
         meters.add(new SimpleMeterRegistry());
         this.events = new AdminEvents(Duration.ofSeconds(15));
         this.hub = new EventHub(settings.events(), meters, Clock.systemUTC());
-        this.skills = new SkillRegistry(config.skillsDir(), new SkillInvoker(meters));
+        this.skills = new SkillRegistry(config.skillsDir(), new SkillInvoker(meters),
+                config.settings().skills().pythonContextsPerSkill());
         this.jobs = new JobManager(skills);
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);

@@ -1,12 +1,15 @@
 package dev.switchboard.runtime.skills;
 
 import dev.switchboard.api.SkillContext;
+import dev.switchboard.api.SkillException;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyHashMap;
 import org.graalvm.polyglot.proxy.ProxyObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -30,23 +34,46 @@ import java.util.concurrent.TimeoutException;
  * Python skills in-process, on GraalPy: one shared engine, and per skill a pool of contexts (a
  * context runs one call at a time), created and warmed when the skill loads. Contexts are
  * sandboxed as GraalPy's defaults are: no files, sockets, subprocesses, threads, native code,
- * environment or host classes; the standard library imports. Input and output cross as JSON text,
- * so no Java object reaches skill code. A call past its timeout is interrupted; a context that
- * does not stop is closed and replaced.
+ * environment or host classes; the standard library imports. A call past its timeout is
+ * interrupted; a context that does not stop is closed and replaced.
+ *
+ * <p>How values cross (measured under the JIT, see docs/benchmarks.md): the input goes in as
+ * read-only proxies of Java maps and lists, which the glue copies into plain Python dicts and
+ * lists before the skill sees them (so skill code gets exactly what CPython's {@code json.loads}
+ * would give, and no Java object); the output comes back as JSON text from {@code json.dumps}.
+ * Parsing JSON text inside GraalPy ({@code json.loads}) or walking the result through the
+ * polyglot API from Java both cost several times more.
  */
 final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PythonSkillRuntime.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The guest exception raised when a skill returns something JSON cannot hold. */
+    private static final String NOT_JSON = "SwitchboardOutputNotJson";
     /** Calls the entry with plain Python values and returns its result as JSON text. */
     private static final String GLUE = """
             import json as _switchboard_json
-            def _switchboard_call(fn, text, ctx):
-                value = _switchboard_json.loads(text)
-                code = getattr(fn, "__code__", None)
-                result = fn(value, ctx) if code is not None and code.co_argcount >= 2 else fn(value)
-                return _switchboard_json.dumps(result, allow_nan=False, ensure_ascii=False)
-            """;
+
+            _switchboard_none = None
+
+            class %1$s(Exception):
+                pass
+
+            def _switchboard_native(value):
+                if isinstance(value, dict):
+                    return {key: _switchboard_native(item) for key, item in value.items()}
+                if isinstance(value, list):
+                    return [_switchboard_native(item) for item in value]
+                return value
+
+            def _switchboard_call(fn, value, ctx, with_ctx):
+                value = _switchboard_native(value)
+                result = fn(value, ctx) if with_ctx else fn(value)
+                try:
+                    return _switchboard_json.dumps(result, allow_nan=False, ensure_ascii=False)
+                except (TypeError, ValueError, RecursionError) as problem:
+                    raise %1$s(str(problem)) from None
+            """.formatted(NOT_JSON);
 
     private final int contexts;
     private Engine engine;
@@ -59,9 +86,19 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
     private synchronized Engine engine() {
         if (engine == null) {
             engine = Engine.newBuilder("python").option("engine.WarnInterpreterOnly", "false").build();
-            LOG.info("GraalPy started: {} {}", engine.getImplementationName(), engine.getVersion());
+            if (jitEnabled(engine)) {
+                LOG.info("GraalPy {} started with the Graal JIT ({})", engine.getVersion(), engine.getImplementationName());
+            } else {
+                LOG.warn("GraalPy {} runs interpreter-only: the Graal compiler is not on the JVM's upgrade module path, so Python "
+                        + "skills run many times slower (bin/switchboard enables it from lib/jit; see docs/skills.md)", engine.getVersion());
+            }
         }
         return engine;
+    }
+
+    /** Whether Truffle compiles with Graal here; an interpreter-only engine names itself "Interpreted". */
+    static boolean jitEnabled(Engine engine) {
+        return !"Interpreted".equals(engine.getImplementationName());
     }
 
     @Override
@@ -86,6 +123,19 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
     }
 
     @Override
+    public synchronized Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("started", engine != null);
+        if (engine != null) {
+            status.put("engine", engine.getImplementationName());
+            status.put("version", engine.getVersion());
+            status.put("jit", jitEnabled(engine));
+        }
+        status.put("contextsPerSkill", contexts);
+        return status;
+    }
+
+    @Override
     public synchronized void close() {
         if (engine != null) {
             engine.close(true);
@@ -93,7 +143,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
     }
 
     /** One context with the skill loaded in it. */
-    private record Loaded(Context context, Value function, Value call) {
+    private record Loaded(Context context, Value function, Value call, boolean withContext, Value none, Value integer) {
     }
 
     private final class PythonRunner implements Runner {
@@ -119,7 +169,10 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                             + " has no function " + manifest.pythonFunction().orElseThrow()));
                 }
                 context.eval("python", GLUE);
-                return new Loaded(context, function, bindings.getMember("_switchboard_call"));
+                Value code = function.getMember("__code__");
+                boolean withContext = code != null && code.getMember("co_argcount").asInt() >= 2;
+                return new Loaded(context, function, bindings.getMember("_switchboard_call"), withContext,
+                        bindings.getMember("_switchboard_none"), bindings.getMember("int"));
             } catch (PolyglotException e) {
                 context.close(true);
                 throw new SkillFormatException(List.of("switchboard.entry: " + manifest.pythonFile().orElseThrow()
@@ -134,7 +187,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             running.put(thread, loaded);
             boolean healthy = true;
             try {
-                String out = loaded.call().execute(loaded.function(), input.toString(), guestContext(context)).asString();
+                String out = loaded.call().execute(loaded.function(), guestValue(input, loaded), guestContext(context), loaded.withContext()).asString();
                 return JSON.readTree(out);
             } catch (PolyglotException e) {
                 if (e.isCancelled() || e.isInterrupted() || context.cancelled()) {
@@ -143,6 +196,10 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                 }
                 if (e.isGuestException()) {
                     String message = e.getMessage() == null ? "error" : e.getMessage();
+                    if (message.startsWith(NOT_JSON)) {
+                        throw new SkillException(SkillException.Kind.OUTPUT_INVALID, manifest.name() + " returned a value JSON cannot hold: "
+                                + message.substring(message.indexOf(':') + 1).strip(), List.of(), e);
+                    }
                     if (message.startsWith("ValueError")) {
                         throw new IllegalArgumentException(message.substring(message.indexOf(':') + 1).strip(), e);
                     }
@@ -187,6 +244,36 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                     loaded.context().close(true);
                 }
             });
+        }
+
+        /**
+         * The input as proxies of Java collections, strings, longs, doubles and booleans. Null and
+         * integers past a long are made by Python itself: as host values they would reach skill
+         * code as foreign objects, not {@code None} and {@code int}.
+         */
+        private static Object guestValue(JsonNode node, Loaded loaded) {
+            return switch (node.getNodeType()) {
+                case OBJECT -> {
+                    Map<Object, Object> map = new LinkedHashMap<>();
+                    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+                        map.put(entry.getKey(), guestValue(entry.getValue(), loaded));
+                    }
+                    yield ProxyHashMap.from(map);
+                }
+                case ARRAY -> {
+                    List<Object> list = new ArrayList<>(node.size());
+                    for (JsonNode item : node) {
+                        list.add(guestValue(item, loaded));
+                    }
+                    yield ProxyArray.fromList(list);
+                }
+                case STRING -> node.stringValue();
+                case NUMBER -> node.isIntegralNumber()
+                        ? (node.canConvertToLong() ? (Object) node.longValue() : loaded.integer().execute(node.bigIntegerValue().toString()))
+                        : (Object) node.doubleValue();
+                case BOOLEAN -> node.booleanValue();
+                default -> loaded.none();
+            };
         }
 
         private Object guestContext(SkillContext context) {

@@ -46,10 +46,11 @@ public final class SkillRegistry implements Skills, AutoCloseable {
     private Map<String, LoadedSkill> pluginSkills = Map.of();
     private DirectoryWatcher watcher;
 
-    public SkillRegistry(Path directory, SkillInvoker invoker) {
+    /** @param pythonContexts contexts per Python skill (each runs one call at a time) */
+    public SkillRegistry(Path directory, SkillInvoker invoker, int pythonContexts) {
         this(directory, invoker, Map.of(
                 SkillManifest.Runtime.JAVA, new JavaSkillRuntime(SkillRegistry.class.getClassLoader()),
-                SkillManifest.Runtime.PYTHON, new PythonSkillRuntime(Runtime.getRuntime().availableProcessors())));
+                SkillManifest.Runtime.PYTHON, new PythonSkillRuntime(pythonContexts)));
     }
 
     SkillRegistry(Path directory, SkillInvoker invoker, Map<SkillManifest.Runtime, SkillRuntime> runtimes) {
@@ -164,6 +165,13 @@ public final class SkillRegistry implements Skills, AutoCloseable {
     }
 
     /** Skill folders that could not be used, with their reasons. */
+    /** Each runtime's status, by runtime name ({@code java}, {@code python}). */
+    public Map<String, Map<String, Object>> runtimes() {
+        Map<String, Map<String, Object>> status = new TreeMap<>();
+        runtimes.forEach((name, runtime) -> status.put(name.name().toLowerCase(), runtime.status()));
+        return status;
+    }
+
     public Map<String, List<String>> rejected() {
         return new LinkedHashMap<>(rejected);
     }

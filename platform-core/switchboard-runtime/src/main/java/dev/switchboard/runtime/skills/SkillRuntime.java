@@ -13,6 +13,11 @@ interface SkillRuntime {
      */
     Runner prepare(SkillManifest manifest) throws SkillFormatException;
 
+    /** What operators should know about this runtime (shown by GET /admin/skills). */
+    default java.util.Map<String, Object> status() {
+        return java.util.Map.of();
+    }
+
     /** One prepared skill. */
     interface Runner extends AutoCloseable {
 

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * {@code GET /admin/skills}: every skill loaded, whoever may call it, and every skill folder or
- * plugin skill that was skipped, with its reasons. Guarded like all of /admin.
+ * plugin skill that was skipped, with its reasons, and the state of each runtime (is GraalPy
+ * started, does it run with the JIT). Guarded like all of /admin.
  */
 @Path("/admin/skills")
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,6 +41,7 @@ public final class SkillsAdminResource {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("skills", loaded);
         answer.put("rejected", registry.rejected());
+        answer.put("runtimes", registry.runtimes());
         return answer;
     }
 }

@@ -138,6 +138,42 @@ class PythonSkillRuntimeTest {
     }
 
     @Test
+    void aResultJsonCannotHoldIsTheSkillsFault() throws Exception {
+        LoadedSkill skill = skill("""
+                def run(input):
+                    return {"set": {1, 2}} if input.get("set") else {"nan": float("nan")}
+                """, "");
+        for (String input : List.of("{\"set\":true}", "{}")) {
+            assertThatThrownBy(() -> invoker.invoke(skill, JSON.readTree(input), null, null)).as(input)
+                    .isInstanceOfSatisfying(SkillException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(SkillException.Kind.OUTPUT_INVALID);
+                        assertThat(e.getMessage()).contains("returned a value JSON cannot hold");
+                    });
+        }
+    }
+
+    @Test
+    void jsonValuesArriveAsCPythonsJsonWouldGiveThem() throws Exception {
+        LoadedSkill skill = skill("""
+                def run(input):
+                    def describe(value):
+                        if isinstance(value, dict):
+                            return {"dict": {k: describe(v) for k, v in value.items()}} if type(value) is dict else "not a plain dict"
+                        if isinstance(value, list):
+                            return {"list": [describe(v) for v in value]} if type(value) is list else "not a plain list"
+                        return type(value).__name__ + ":" + repr(value)
+                    input["added"] = True
+                    return describe(input)
+                """, "");
+        JsonNode output = invoker.invoke(skill, JSON.readTree(
+                "{\"s\":\"é\",\"i\":3,\"f\":3.0,\"big\":123456789012345678901234567890,\"b\":false,\"n\":null,\"l\":[{\"x\":[]}]}"),
+                null, null).output();
+        assertThat(output.toString()).isEqualTo("{\"dict\":{\"s\":\"str:'é'\",\"i\":\"int:3\",\"f\":\"float:3.0\","
+                + "\"big\":\"int:123456789012345678901234567890\",\"b\":\"bool:False\",\"n\":\"NoneType:None\","
+                + "\"l\":{\"list\":[{\"dict\":{\"x\":{\"list\":[]}}}]},\"added\":\"bool:True\"}}");
+    }
+
+    @Test
     void aMissingFunctionIsRefusedAtLoad() throws Exception {
         assertThatThrownBy(() -> skill("def other(input):\n    return 1\n", ""))
                 .isInstanceOfSatisfying(SkillFormatException.class, e -> assertThat(e.problems()).singleElement().asString().contains("no function run"));
