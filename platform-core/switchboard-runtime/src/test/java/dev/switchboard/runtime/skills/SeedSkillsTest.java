@@ -18,5 +18,9 @@ class SeedSkillsTest {
         assertThat(sse.runtime()).isEqualTo(SkillManifest.Runtime.PYTHON);
         assertThat(sse.pythonFunction()).contains("handle");
         assertThat(sse.documentation()).contains("## Type mapping");
+        SkillManifest monaco = scan.loaded().get("monaco-config");
+        assertThat(monaco).isNotNull();
+        assertThat(monaco.pythonFunction()).contains("generate");
+        assertThat(monaco.documentation()).contains("## Language conventions");
     }
 }
