@@ -3,6 +3,8 @@ package dev.switchboard.distribution;
 import dev.switchboard.testkit.PluginJarBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,6 +28,7 @@ class DistributionIT {
 
     private static final Pattern LISTENING = Pattern.compile("Listening +http://127\\.0\\.0\\.1:(\\d+)");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonMapper JSON = JsonMapper.shared();
 
     @TempDir
     Path temp;
@@ -206,6 +209,44 @@ class DistributionIT {
         Launcher version = Launcher.start(root, Map.of(), "version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.output()).contains("Switchboard " + Launcher.VERSION);
+    }
+
+    @Test
+    void theSeedSkillsServeUnderTheGraalJitAndWithoutIt() throws Exception {
+        JsonNode firstCase = JSON.readTree(Launcher.DIST.resolve("skills/sse-handler/cases.json").toFile()).get(0);
+        for (boolean jit : new boolean[]{true, false}) {
+            Map<String, String> env = Map.of("SWITCHBOARD_PORT", "0", "SWITCHBOARD_PLUGINS_DIR", temp.resolve("p").toString(),
+                    "SWITCHBOARD_ADMIN_TOKEN", "admin-token", "SWITCHBOARD_JIT", Boolean.toString(jit));
+            try (Launcher switchboard = Launcher.start(Launcher.DIST, env, "run")) {
+                URI base = URI.create("http://127.0.0.1:" + switchboard.await(LISTENING, Duration.ofSeconds(60)).group(1));
+                switchboard.await(Pattern.compile(jit ? "GraalPy \\(Python 3\\.\\d+\\.\\d+\\) started with the Graal JIT"
+                        : "GraalPy \\(Python 3\\.\\d+\\.\\d+\\) runs interpreter-only"),
+                        Duration.ofSeconds(90));
+                JsonNode skills;
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                do {
+                    skills = JSON.readTree(HTTP.send(HttpRequest.newBuilder(base.resolve("/admin/skills"))
+                            .header("Authorization", "Bearer admin-token").build(), HttpResponse.BodyHandlers.ofString()).body());
+                } while (skills.get("skills").size() < 2 && System.nanoTime() < deadline && sleep());
+                assertThat(skills.get("skills").findValuesAsString("name")).containsExactlyInAnyOrder("monaco-config", "sse-handler");
+                assertThat(skills.get("rejected").size()).isZero();
+                assertThat(skills.at("/runtimes/python/jit").booleanValue()).isEqualTo(jit);
+                assertThat(switchboard.output()).doesNotContain("WARNING").doesNotContain("sets no host key");
+
+                HttpResponse<String> invoked = HTTP.send(HttpRequest.newBuilder(base.resolve("/api/skills/sse-handler/invoke"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(firstCase.get("input").toString())).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(invoked.statusCode()).as(invoked.body()).isEqualTo(200);
+                assertThat(JSON.readTree(invoked.body()).get("output")).isEqualTo(firstCase.get("output"));
+                switchboard.terminate();
+                switchboard.exitCode();
+            }
+        }
+    }
+
+    private static boolean sleep() throws InterruptedException {
+        Thread.sleep(200);
+        return true;
     }
 
     private static HttpResponse<String> get(URI base, String path) throws Exception {

@@ -30,7 +30,7 @@ public final class ConfigLoader {
 
     /** Variables the launcher reads itself; they are not configuration keys. */
     public static final Set<String> LAUNCHER_VARIABLES = Set.of(
-            "SWITCHBOARD_HOME", "SWITCHBOARD_JAVA_HOME", "SWITCHBOARD_JAVA_MIN", "SWITCHBOARD_OPTS", "SWITCHBOARD_CONFIG");
+            "SWITCHBOARD_HOME", "SWITCHBOARD_JAVA_HOME", "SWITCHBOARD_JAVA_MIN", "SWITCHBOARD_OPTS", "SWITCHBOARD_CONFIG", "SWITCHBOARD_JIT");
 
     private static final ConfigSchema SCHEMA = loadHostSchema();
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();

@@ -85,12 +85,20 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
     /** The shared engine, started with the first Python skill (it takes a second or two). */
     private synchronized Engine engine() {
         if (engine == null) {
-            engine = Engine.newBuilder("python").option("engine.WarnInterpreterOnly", "false").build();
+            // Contexts are entered from virtual threads (each call runs on one); that works, and
+            // the engine's warning that it is experimental on HotSpot would only alarm operators.
+            // Turning that warning off is itself an experimental option; it is the only one set.
+            engine = Engine.newBuilder("python")
+                    .allowExperimentalOptions(true)
+                    .option("engine.WarnInterpreterOnly", "false")
+                    .option("engine.WarnVirtualThreadSupport", "false")
+                    .build();
+            String python = "GraalPy (Python " + engine.getLanguages().get("python").getVersion() + ")";
             if (jitEnabled(engine)) {
-                LOG.info("GraalPy {} started with the Graal JIT ({})", engine.getVersion(), engine.getImplementationName());
+                LOG.info("{} started with the Graal JIT ({})", python, engine.getImplementationName());
             } else {
-                LOG.warn("GraalPy {} runs interpreter-only: the Graal compiler is not on the JVM's upgrade module path, so Python "
-                        + "skills run many times slower (bin/switchboard enables it from lib/jit; see docs/skills.md)", engine.getVersion());
+                LOG.warn("{} runs interpreter-only: the Graal compiler is not on the JVM's upgrade module path, so Python "
+                        + "skills run many times slower (bin/switchboard enables it from lib/jit; see docs/skills.md)", python);
             }
         }
         return engine;
@@ -128,7 +136,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
         status.put("started", engine != null);
         if (engine != null) {
             status.put("engine", engine.getImplementationName());
-            status.put("version", engine.getVersion());
+            status.put("python", engine.getLanguages().get("python").getVersion());
             status.put("jit", jitEnabled(engine));
         }
         status.put("contextsPerSkill", contexts);
