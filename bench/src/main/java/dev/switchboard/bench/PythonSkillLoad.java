@@ -1,0 +1,102 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.runtime.skills.SkillInvoker;
+import dev.switchboard.runtime.skills.SkillRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One seed skill under GraalPy, uncached, through the same invokeSkill path every caller takes:
+ * {@code PythonSkillLoad <seed skills dir> <skill> <warm s> <measure s> <threads>}. Started in
+ * its own JVM by {@link SkillBenchmark}, with or without the JIT flags; prints one JSON line with
+ * the cold start (JVM start to loaded, loaded to first result) and the steady-state latencies.
+ */
+public final class PythonSkillLoad {
+
+    public static void main(String[] args) throws Exception {
+        Path seeds = Path.of(args[0]);
+        String skill = args[1];
+        double warm = Double.parseDouble(args[2]);
+        double measure = Double.parseDouble(args[3]);
+        int threads = Integer.parseInt(args[4]);
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+
+        Path dir = Files.createTempDirectory("bench-skills");
+        CopyTree.copy(seeds.resolve(skill), dir.resolve(skill));
+        Path manifest = dir.resolve(skill).resolve("SKILL.md");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("cache: \\{enabled: true", "cache: {enabled: false"));
+        JsonNode input = JsonMapper.shared().readTree(seeds.resolve(skill).resolve("cases.json").toFile()).get(0).get("input");
+
+        long loadStart = System.nanoTime();
+        try (SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), threads)) {
+            registry.reload();
+            if (!registry.names().contains(skill)) {
+                throw new IllegalStateException(skill + " did not load: " + registry.rejected());
+            }
+            long loaded = System.nanoTime();
+            registry.invoke(skill, input);
+            long first = System.nanoTime();
+
+            long warmEnd = System.nanoTime() + (long) (warm * 1e9);
+            long measureEnd = warmEnd + (long) (measure * 1e9);
+            List<long[]> perThread = new ArrayList<>();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long[][] box = new long[1][];
+                Thread worker = Thread.ofPlatform().start(() -> {
+                    long[] samples = new long[1 << 16];
+                    int n = 0;
+                    while (System.nanoTime() < warmEnd) {
+                        registry.invoke(skill, input);
+                    }
+                    long now;
+                    while ((now = System.nanoTime()) < measureEnd) {
+                        registry.invoke(skill, input);
+                        if (n == samples.length) {
+                            samples = java.util.Arrays.copyOf(samples, n * 2);
+                        }
+                        samples[n++] = System.nanoTime() - now;
+                    }
+                    box[0] = java.util.Arrays.copyOf(samples, n);
+                    synchronized (perThread) {
+                        perThread.add(box[0]);
+                    }
+                });
+                workers.add(worker);
+            }
+            for (Thread worker : workers) {
+                worker.join();
+            }
+            long[] all = perThread.stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
+            ObjectNode result = JsonMapper.shared().createObjectNode();
+            result.put("skill", skill);
+            result.put("jit", Boolean.TRUE.equals(registry.runtimes().get("python").get("jit")));
+            result.put("jvmStartToLoadedMillis", TimeUnit.NANOSECONDS.toMillis(loaded - loadStart) + (System.currentTimeMillis()
+                    - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart) - jvmStart));
+            result.put("loadMillis", TimeUnit.NANOSECONDS.toMillis(loaded - loadStart));
+            result.put("firstCallMillis", (first - loaded) / 1e6);
+            result.put("threads", threads);
+            result.put("calls", all.length);
+            result.put("seconds", measure);
+            result.put("callsPerSecond", all.length / measure);
+            result.put("p50Micros", percentile(all, 50) / 1e3);
+            result.put("p99Micros", percentile(all, 99) / 1e3);
+            System.out.println("RESULT " + result);
+        }
+        System.exit(0);
+    }
+
+    static long percentile(long[] sorted, double p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+}
