@@ -37,12 +37,12 @@ import java.util.concurrent.TimeoutException;
  * environment or host classes; the standard library imports. A call past its timeout is
  * interrupted; a context that does not stop is closed and replaced.
  *
- * <p>How values cross (measured under the JIT, see docs/benchmarks.md): the input goes in as
- * read-only proxies of Java maps and lists, which the glue copies into plain Python dicts and
- * lists before the skill sees them (so skill code gets exactly what CPython's {@code json.loads}
- * would give, and no Java object); the output comes back as JSON text from {@code json.dumps}.
- * Parsing JSON text inside GraalPy ({@code json.loads}) or walking the result through the
- * polyglot API from Java both cost several times more.
+ * <p>How values cross (measured under the JIT, see decision 0013): the input goes in as proxies
+ * of Java maps and lists, which the glue copies into plain Python dicts and lists before the skill
+ * sees them (so skill code gets exactly what CPython's {@code json.loads} would give, and no Java
+ * object); the output comes back as JSON text from {@code json.dumps}. Parsing JSON text inside
+ * GraalPy ({@code json.loads}) or walking the result through the polyglot API from Java cost up
+ * to twice as much per call.
  */
 final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
 
