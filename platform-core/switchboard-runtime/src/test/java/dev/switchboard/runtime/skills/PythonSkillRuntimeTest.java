@@ -110,7 +110,9 @@ class PythonSkillRuntimeTest {
     @Test
     void theSandboxKeepsFilesSocketsAndProcessesOut() throws Exception {
         for (String attempt : List.of("open('/etc/hostname').read()", "__import__('socket').create_connection(('127.0.0.1', 80))",
-                "__import__('subprocess').run(['true'])", "__import__('os').system('true')")) {
+                "__import__('subprocess').run(['true'])", "__import__('os').system('true')",
+                "__import__('java').type('java.lang.System').exit(3)", "__import__('ctypes').CDLL(None)",
+                "__import__('threading').Thread(target=print).start()", "__import__('os').environ['PATH']")) {
             LoadedSkill skill = skill("def run(input):\n    return " + attempt + "\n", "");
             assertThatThrownBy(() -> invoker.invoke(skill, JSON.readTree("{}"), null, null)).as(attempt)
                     .isInstanceOfSatisfying(SkillException.class, e -> assertThat(e.kind()).isEqualTo(SkillException.Kind.FAILED));
