@@ -43,6 +43,7 @@ public final class PythonSkillLoad {
                 throw new IllegalStateException(skill + " did not load: " + registry.rejected());
             }
             long loaded = System.nanoTime();
+            long loadedAt = System.currentTimeMillis();
             registry.invoke(skill, input);
             long first = System.nanoTime();
 
@@ -51,7 +52,6 @@ public final class PythonSkillLoad {
             List<long[]> perThread = new ArrayList<>();
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                long[][] box = new long[1][];
                 Thread worker = Thread.ofPlatform().start(() -> {
                     long[] samples = new long[1 << 16];
                     int n = 0;
@@ -66,9 +66,9 @@ public final class PythonSkillLoad {
                         }
                         samples[n++] = System.nanoTime() - now;
                     }
-                    box[0] = java.util.Arrays.copyOf(samples, n);
+                    long[] measured = java.util.Arrays.copyOf(samples, n);
                     synchronized (perThread) {
-                        perThread.add(box[0]);
+                        perThread.add(measured);
                     }
                 });
                 workers.add(worker);
@@ -76,26 +76,31 @@ public final class PythonSkillLoad {
             for (Thread worker : workers) {
                 worker.join();
             }
-            long[] all = perThread.stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
             ObjectNode result = JsonMapper.shared().createObjectNode();
             result.put("skill", skill);
             result.put("jit", Boolean.TRUE.equals(registry.runtimes().get("python").get("jit")));
-            result.put("jvmStartToLoadedMillis", TimeUnit.NANOSECONDS.toMillis(loaded - loadStart) + (System.currentTimeMillis()
-                    - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart) - jvmStart));
+            result.put("jvmStartToLoadedMillis", loadedAt - jvmStart);
             result.put("loadMillis", TimeUnit.NANOSECONDS.toMillis(loaded - loadStart));
             result.put("firstCallMillis", (first - loaded) / 1e6);
             result.put("threads", threads);
-            result.put("calls", all.length);
-            result.put("seconds", measure);
-            result.put("callsPerSecond", all.length / measure);
-            result.put("p50Micros", percentile(all, 50) / 1e3);
-            result.put("p99Micros", percentile(all, 99) / 1e3);
+            latencies(result, perThread, measure);
             System.out.println("RESULT " + result);
         }
         System.exit(0);
     }
 
-    static long percentile(long[] sorted, double p) {
+    /** Adds calls, seconds, calls/s and p50/p99 (µs) of the per-thread samples (ns) measured over {@code seconds}. */
+    static ObjectNode latencies(ObjectNode into, List<long[]> perThread, double seconds) {
+        long[] all = perThread.stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
+        into.put("calls", all.length);
+        into.put("seconds", seconds);
+        into.put("callsPerSecond", all.length / seconds);
+        into.put("p50Micros", percentile(all, 50) / 1e3);
+        into.put("p99Micros", percentile(all, 99) / 1e3);
+        return into;
+    }
+
+    private static long percentile(long[] sorted, double p) {
         int rank = (int) Math.ceil(p / 100.0 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }

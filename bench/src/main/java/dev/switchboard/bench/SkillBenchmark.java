@@ -182,14 +182,7 @@ public final class SkillBenchmark {
         for (Thread thread : threads) {
             thread.join();
         }
-        long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        ObjectNode result = JSON.createObjectNode();
-        result.put("calls", all.length);
-        result.put("seconds", measure);
-        result.put("callsPerSecond", all.length / measure);
-        result.put("p50Micros", PythonSkillLoad.percentile(all, 50) / 1e3);
-        result.put("p99Micros", PythonSkillLoad.percentile(all, 99) / 1e3);
-        return result;
+        return PythonSkillLoad.latencies(JSON.createObjectNode(), perThread, measure);
     }
 
     private static Path inputFile(Path seeds, String skill) throws Exception {
