@@ -112,6 +112,9 @@ public final class SkillInvoker {
                 future = cached(skill, key, input, listener, started0);
             }
             ran = started0[0];
+            if (!ran && future instanceof Running running) {
+                running.addWaiter();
+            }
             meters.counter("switchboard.skills.cache", "skill", skill.name(), "result", ran ? "miss" : "hit").increment();
         }
         try {
@@ -121,8 +124,12 @@ public final class SkillInvoker {
             }
             return result(skill, output, !ran, started, false);
         } catch (InterruptedException e) {
+            // The caller gave up (an MCP cancellation, a cancelled job): the run stops once no caller waits for it.
+            if (future instanceof Running running) {
+                running.leave(skill);
+            }
             Thread.currentThread().interrupt();
-            throw new SkillException(Kind.CANCELLED, "The call to " + skill.name() + " was interrupted.");
+            throw new SkillException(Kind.CANCELLED, "The call to " + skill.name() + " was cancelled.");
         } catch (ExecutionException e) {
             SkillException failure = e.getCause() instanceof SkillException skillFailure ? skillFailure
                     : new SkillException(Kind.FAILED, skill.name() + " failed: " + e.getCause(), List.of(), e.getCause());
@@ -138,7 +145,10 @@ public final class SkillInvoker {
         });
     }
 
-    /** Starts one run: on its own virtual thread, stopped (interrupted) at the skill's timeout. */
+    /**
+     * Starts one run: on its own virtual thread, stopped (interrupted) at the skill's timeout, or
+     * once every caller waiting for it has given up.
+     */
     private CompletableFuture<JsonNode> run(LoadedSkill skill, JsonNode input, SkillContext listener) {
         Run run = new Run(listener);
         CompletableFuture<JsonNode> future = new CompletableFuture<>();
@@ -164,19 +174,49 @@ public final class SkillInvoker {
         });
         future.orTimeout(skill.manifest.timeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
             if (error instanceof TimeoutException || error instanceof CompletionException c && c.getCause() instanceof TimeoutException) {
-                Thread running = run.cancel();
-                if (running != null) {
-                    skill.runner.stop(running);
-                }
+                run.stop(skill);
             }
         });
-        return future.handle((value, error) -> {
+        Running running = new Running(run);
+        future.whenComplete((value, error) -> {
             if (error == null) {
-                return value;
+                running.complete(value);
+                return;
             }
             Throwable cause = error instanceof CompletionException c ? c.getCause() : error;
-            throw new CompletionException(cause instanceof TimeoutException || cause instanceof CancellationException ? timeout(skill) : cause);
+            boolean stopped = cause instanceof TimeoutException || cause instanceof CancellationException
+                    || cause instanceof SkillException e && e.kind() == Kind.TIMEOUT;
+            running.completeExceptionally(!stopped ? cause : run.abandoned
+                    ? new SkillException(Kind.CANCELLED, "The call to " + skill.name() + " was cancelled.") : timeout(skill));
         });
+        return running;
+    }
+
+    /**
+     * A run's outcome, with the number of callers waiting for it: the caller that started it, and
+     * those that found it in the cache. When the last one gives up the run is stopped.
+     */
+    private static final class Running extends CompletableFuture<JsonNode> {
+        private final Run run;
+        private int waiters = 1;
+
+        Running(Run run) {
+            this.run = run;
+        }
+
+        synchronized void addWaiter() {
+            waiters++;
+        }
+
+        void leave(LoadedSkill skill) {
+            synchronized (this) {
+                if (--waiters > 0 || isDone()) {
+                    return;
+                }
+            }
+            run.abandoned = true;
+            run.stop(skill);
+        }
     }
 
     private static SkillException timeout(LoadedSkill skill) {
@@ -231,19 +271,21 @@ public final class SkillInvoker {
         private final SkillContext listener;
         volatile Thread thread;
         volatile boolean cancelled;
+        /** Stopped because every caller gave up, not by the timeout. */
+        volatile boolean abandoned;
 
         Run(SkillContext listener) {
             this.listener = listener;
         }
 
-        /** Marks the run cancelled and interrupts its thread; returns the thread, if it started. */
-        Thread cancel() {
+        /** Marks the run cancelled, interrupts its thread and has the runtime stop the code (a Python context is interrupted). */
+        void stop(LoadedSkill skill) {
             cancelled = true;
             Thread running = thread;
             if (running != null) {
                 running.interrupt();
+                skill.runner.stop(running);
             }
-            return running;
         }
 
         @Override
