@@ -48,7 +48,7 @@ class HostIT {
 
     @Test
     void unknownRoutesAreProblems() throws Exception {
-        for (String path : List.of("/nope", "/api/nothing/here", "/admin/nope", "/health/nope", "/api/events/x/y", "/api/skills/x", "/mcp")) {
+        for (String path : List.of("/nope", "/api/nothing/here", "/admin/nope", "/health/nope", "/api/events/x/y", "/api/skills/x", "/mcp/x", "/.well-known/nope")) {
             HttpResponse<String> response = switchboard.get(path);
             assertThat(response.statusCode()).as(path).isEqualTo(404);
             assertThat(response.headers().firstValue("Content-Type")).as(path).hasValue("application/problem+json");

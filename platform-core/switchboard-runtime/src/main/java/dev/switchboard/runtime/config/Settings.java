@@ -20,7 +20,8 @@ public record Settings(
         AdminSettings admin,
         EventSettings events,
         AuthSettings auth,
-        SkillSettings skills) {
+        SkillSettings skills,
+        McpSettings mcp) {
 
     public record Tls(boolean enabled, int port, String keystore, String keystorePassword, String keystoreType, boolean http2) {
     }
@@ -67,5 +68,10 @@ public record Settings(
         public int pythonContextsPerSkill() {
             return pythonContexts > 0 ? pythonContexts : Runtime.getRuntime().availableProcessors();
         }
+    }
+
+    public record McpSettings(boolean enabled, List<String> allowedHosts, List<String> allowedOrigins, List<String> authorizationServers,
+                              Duration sessionIdleTimeout,
+                              int maxSessions, ByteSize maxMessageSize, int replayMessages, Duration sseRetry) {
     }
 }

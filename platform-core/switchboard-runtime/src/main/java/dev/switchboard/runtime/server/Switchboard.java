@@ -5,6 +5,7 @@ import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.config.SwitchboardConfig;
 import dev.switchboard.runtime.events.EventHub;
 import dev.switchboard.runtime.events.EventStreamEndpoint;
+import dev.switchboard.runtime.mcp.McpHost;
 import dev.switchboard.runtime.events.EventsResource;
 import dev.switchboard.runtime.events.StreamsAdminResource;
 import dev.switchboard.runtime.skills.JobManager;
@@ -56,6 +57,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +92,8 @@ public final class Switchboard implements AutoCloseable {
     private final EventHub hub;
     private final SkillRegistry skills;
     private final JobManager jobs;
+    /** Null when {@code mcp.enabled} is false. */
+    private final McpHost mcp;
     private final CompletableFuture<Void> skillsLoaded = new CompletableFuture<>();
     private final String adminToken;
     private final boolean adminTokenGenerated;
@@ -155,8 +159,13 @@ public final class Switchboard implements AutoCloseable {
             }
         });
 
-        HostServlet servlet = new HostServlet(plugins, settings.auth(), Map.of(EventStreamEndpoint.PATH, new EventStreamEndpoint(hub)),
-                () -> coreApplication(settings, adminAddresses));
+        Map<String, HostServlet.Endpoint> endpoints = new HashMap<>();
+        endpoints.put(EventStreamEndpoint.PATH, new EventStreamEndpoint(hub));
+        this.mcp = settings.mcp().enabled() ? new McpHost(settings.mcp(), skills, Versions.switchboard()) : null;
+        if (mcp != null) {
+            endpoints.putAll(mcp.endpoints());
+        }
+        HostServlet servlet = new HostServlet(plugins, settings.auth(), endpoints, () -> coreApplication(settings, adminAddresses));
         ServletHolder holder = new ServletHolder("switchboard", servlet);
         holder.setAsyncSupported(true);
         holder.setInitOrder(0);
@@ -419,6 +428,9 @@ public final class Switchboard implements AutoCloseable {
         hub.close();
         drainRequests();
         stopQuietly();
+        if (mcp != null) {
+            mcp.close();
+        }
         jobs.close();
         plugins.close();
         skills.close();

@@ -64,6 +64,18 @@ public final class SkillManifestParser {
             throw new SkillFormatException(List.of("no " + FILE + " in " + folder.getFileName()));
         }
         String text = Files.readString(file, StandardCharsets.UTF_8).replace("\r\n", "\n");
+        JsonNode front = frontMatter(text);
+        int end = text.indexOf("\n---", 3);
+        String body = end + 5 <= text.length() ? text.substring(end + 5).strip() : "";
+        return new Reader(folder, front).read(body);
+    }
+
+    /**
+     * The YAML front matter of a {@code SKILL.md} text (line ends already {@code \n}), as a tree.
+     *
+     * @throws SkillFormatException when there is none, or it is not a YAML mapping
+     */
+    public static JsonNode frontMatter(String text) throws SkillFormatException {
         if (!text.startsWith("---\n")) {
             throw new SkillFormatException(List.of(FILE + " must start with YAML front matter between '---' lines"));
         }
@@ -80,8 +92,7 @@ public final class SkillManifestParser {
         if (front == null || !front.isObject()) {
             throw new SkillFormatException(List.of(FILE + ": the front matter must be a YAML mapping (name:, description:, switchboard:)"));
         }
-        String body = end + 5 <= text.length() ? text.substring(end + 5).strip() : "";
-        return new Reader(folder, front).read(body);
+        return front;
     }
 
     /**

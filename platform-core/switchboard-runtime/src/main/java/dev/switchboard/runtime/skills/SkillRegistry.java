@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The skills of the skills directory, loaded and ready to invoke. {@link #reload} reads the
@@ -45,6 +46,7 @@ public final class SkillRegistry implements Skills, AutoCloseable {
     private Map<String, List<String>> directoryProblems = Map.of();
     private Map<String, LoadedSkill> pluginSkills = Map.of();
     private DirectoryWatcher watcher;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     /** @param pythonContexts contexts per Python skill (each runs one call at a time) */
     public SkillRegistry(Path directory, SkillInvoker invoker, int pythonContexts) {
@@ -123,8 +125,20 @@ public final class SkillRegistry implements Skills, AutoCloseable {
                         + (holder.manifest.folder() != null ? "the skill in " + holder.manifest.folder().getFileName() : "another plugin's skill")));
             }
         }
+        Map<String, LoadedSkill> before = skills;
         skills = Map.copyOf(all);
         rejected = Map.copyOf(problems);
+        if (!before.equals(skills)) {
+            listeners.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * Runs {@code listener} after every change of the skills served (added, edited, removed), on
+     * the thread that made the change and under the registry's lock: it must return quickly.
+     */
+    public void addListener(Runnable listener) {
+        listeners.add(listener);
     }
 
     private static void closeReplaced(Map<String, LoadedSkill> previous, Map<String, LoadedSkill> next) {

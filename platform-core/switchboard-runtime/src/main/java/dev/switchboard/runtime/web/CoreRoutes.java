@@ -15,8 +15,8 @@ public final class CoreRoutes {
     /** Reserved for host endpoints outside the core application. */
     public static final List<String> RESERVED = List.of("/mcp", "/.well-known");
 
-    /** Requests here skip plugin gateway filters: the operator must always reach them. */
-    public static final List<String> FILTER_EXEMPT = List.of("/admin", "/health");
+    /** Requests here skip plugin gateway filters: the operator must always reach them, and metadata is public. */
+    public static final List<String> FILTER_EXEMPT = List.of("/admin", "/health", "/.well-known");
 
     private CoreRoutes() {
     }

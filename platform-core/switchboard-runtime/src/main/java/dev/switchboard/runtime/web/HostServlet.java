@@ -27,7 +27,9 @@ import java.util.function.Supplier;
  *
  * <pre>
  * /admin, /health          → core application (no plugin filters: the operator always gets in)
+ * /.well-known/...         → host endpoints (no plugin filters: public metadata)
  * anything else            → gateway filters of the live generation, then
+ *   /mcp, /api/events/stream            → host endpoints (plain servlet code, never reloaded)
  *   /api/events, /api/skills, /api/jobs → core application (never reloaded)
  *   a plugin route                      → that plugin's application, in the same generation
  *   otherwise                           → 404 problem
@@ -55,8 +57,10 @@ public final class HostServlet extends HttpServlet {
     }
 
     /**
-     * @param endpoints core routes served outside the core JAX-RS application, by exact path; they
-     *                  run after the gateway filters like every core route
+     * @param endpoints host routes served outside the core JAX-RS application, by exact path; they
+     *                  run after the gateway filters like every core route (except under the
+     *                  filter-exempt prefixes), and never hold a plugin generation once the servlet
+     *                  returns
      */
     public HostServlet(PluginManager plugins, Settings.AuthSettings auth, Map<String, Endpoint> endpoints,
                        Supplier<ResourceConfig> coreApplication) {
@@ -82,13 +86,18 @@ public final class HostServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = pathOf(request);
         try {
+            Endpoint endpoint = endpoints.get(path);
             if (CoreRoutes.filterExempt(path)) {
-                core.service(request, response);
+                if (endpoint != null) {
+                    endpoint.serve(request, response);
+                } else {
+                    core.service(request, response);
+                }
                 return;
             }
             Generation generation = plugins.enterCurrent();
             AtomicBoolean released = new AtomicBoolean();
-            boolean pluginRoute = !CoreRoutes.servedByCore(path);
+            boolean pluginRoute = endpoint == null && !CoreRoutes.servedByCore(path);
             RequestAuthentication.install(request, generation, auth, path);
             try {
                 GatewayChainRunner.run(generation, request, response, path, (req, res) -> route(generation, path, req, res));
@@ -106,13 +115,13 @@ public final class HostServlet extends HttpServlet {
 
     private void route(Generation generation, String path, HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
+        Endpoint endpoint = endpoints.get(path);
+        if (endpoint != null) {
+            endpoint.serve(request, response);
+            return;
+        }
         if (CoreRoutes.servedByCore(path)) {
-            Endpoint endpoint = endpoints.get(path);
-            if (endpoint != null) {
-                endpoint.serve(request, response);
-            } else {
-                core.service(request, response);
-            }
+            core.service(request, response);
             return;
         }
         if (!generation.serve(path, request, response)) {

@@ -1,0 +1,76 @@
+package dev.switchboard.runtime.mcp;
+
+import dev.switchboard.api.Principal;
+import dev.switchboard.runtime.config.Settings;
+import dev.switchboard.runtime.skills.SkillRegistry;
+import dev.switchboard.runtime.web.HostServlet;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.spec.McpSchema;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Switchboard's MCP server: the SDK's protocol engine on Switchboard's own Streamable HTTP
+ * transport ({@link McpHttpTransport}), serving the skill registry ({@link SkillTools}).
+ */
+public final class McpHost implements AutoCloseable {
+
+    /** How long a server-to-client request (sampling, elicitation) waits for the client's answer. */
+    private static final Duration CLIENT_REQUEST_TIMEOUT = Duration.ofMinutes(5);
+
+    private final McpHttpTransport transport;
+    private final McpAsyncServer server;
+    private final SkillTools tools;
+    private final ProtectedResourceMetadata metadata;
+
+    public McpHost(Settings.McpSettings settings, SkillRegistry skills, String version) {
+        McpJsonMapper json = new JacksonMcpJsonMapper(JsonMapper.builder().build());
+        this.tools = new SkillTools(skills);
+        this.transport = new McpHttpTransport(settings, json, tools.methods());
+        this.metadata = new ProtectedResourceMetadata(settings.authorizationServers());
+        this.server = McpServer.async(transport)
+                .serverInfo(new McpSchema.Implementation("switchboard", "Switchboard", version))
+                .capabilities(McpSchema.ServerCapabilities.builder()
+                        .tools(true)
+                        .resources(false, true)
+                        .logging()
+                        .extensions(Map.of(SkillTools.EXTENSION, Map.of()))
+                        .build())
+                .instructions("Switchboard serves its skills as tools. Each tool's SKILL.md is the resource skill://<tool>/SKILL.md.")
+                .jsonMapper(json)
+                .validateToolInputs(false)
+                .requestTimeout(CLIENT_REQUEST_TIMEOUT)
+                .addToolFilter((context, tool) -> Mono.just(tools.visible(tool.name(),
+                        (Principal) context.get(McpHttpTransport.PRINCIPAL))))
+                .build();
+        tools.start(server);
+    }
+
+    /** The routes to mount: {@code /mcp} and the protected resource metadata. */
+    public Map<String, HostServlet.Endpoint> endpoints() {
+        Map<String, HostServlet.Endpoint> endpoints = new LinkedHashMap<>();
+        endpoints.put(McpHttpTransport.PATH, transport);
+        endpoints.put(ProtectedResourceMetadata.PATH, metadata);
+        endpoints.put(ProtectedResourceMetadata.PATH + McpHttpTransport.PATH, metadata);
+        return endpoints;
+    }
+
+    /** Open MCP sessions. */
+    public int sessions() {
+        return transport.sessionCount();
+    }
+
+    @Override
+    public void close() {
+        tools.close();
+        server.close();
+        transport.close();
+    }
+}
