@@ -54,7 +54,18 @@ public final class SseClient implements AutoCloseable {
     public static SseClient open(HttpClient client, URI uri, Map<String, String> headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
         headers.forEach(request::header);
-        HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        return open(client, request.build());
+    }
+
+    /**
+     * Sends {@code request} (any method, e.g. an MCP POST answered with a stream) and reads its answer
+     * as an event stream.
+     *
+     * @throws IllegalStateException when the answer is not a 200 {@code text/event-stream}
+     */
+    public static SseClient open(HttpClient client, HttpRequest request) throws IOException, InterruptedException {
+        URI uri = request.uri();
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         String type = response.headers().firstValue("Content-Type").orElse("");
         if (response.statusCode() != 200 || !type.startsWith("text/event-stream")) {
             String body;

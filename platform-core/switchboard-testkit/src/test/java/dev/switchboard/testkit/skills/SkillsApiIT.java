@@ -1,6 +1,5 @@
 package dev.switchboard.testkit.skills;
 
-import dev.switchboard.testkit.PluginJarBuilder;
 import dev.switchboard.testkit.SwitchboardExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -8,7 +7,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -20,13 +18,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SkillsApiIT {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
-    static final Path SKILLS = temp();
+    static final SkillFolders SKILLS = new SkillFolders("skills-it-");
 
     @RegisterExtension
     static SwitchboardExtension switchboard = SwitchboardExtension.builder()
             .principal("alice-token", "alice", "student")
             .principal("ivy-token", "ivy", "instructor")
-            .skill(javaSkill("upper", "", """
+            .skill(SKILLS.javaSkill("upper", "", """
                     String text = input.get("text").stringValue();
                     if (text.equals("forbidden word")) {
                         throw new IllegalArgumentException("text: that word is not allowed");
@@ -36,76 +34,19 @@ class SkillsApiIT {
                     }
                     return JsonNodeFactory.instance.objectNode().put("upper", text.toUpperCase());
                     """))
-            .skill(javaSkill("grades", "  roles: [instructor]\n", """
+            .skill(SKILLS.javaSkill("grades", "  roles: [instructor]\n", """
                     return JsonNodeFactory.instance.objectNode().put("upper", "A");
                     """))
-            .skill(folder("python-one", """
+            .skill(SKILLS.folder("python-one", """
                     ---
                     name: python-one
                     description: A Python skill.
                     switchboard: {runtime: python, entry: one.py:run, input_schema: {}, output_schema: {}}
                     ---
                     """, "one.py", "def run(input):\n    return input\n"))
-            .skill(folder("broken", "---\nname: Broken!\n---\n"))
+            .skill(SKILLS.folder("broken", "---\nname: Broken!\n---\n"))
             .set("skills.max_input_size", "1KB")
             .build();
-
-    private static Path temp() {
-        try {
-            return Files.createTempDirectory("skills-it-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static Path folder(String name, String skillMd, String... files) {
-        try {
-            Path folder = SKILLS.resolve(name);
-            Files.createDirectories(folder);
-            Files.writeString(folder.resolve("SKILL.md"), skillMd);
-            for (int i = 0; i < files.length; i += 2) {
-                Files.writeString(folder.resolve(files[i]), files[i + 1]);
-            }
-            return folder;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A Java skill in its own jar in the skill folder, with {@code body} as its run method. */
-    static Path javaSkill(String name, String extra, String body) {
-        String className = Character.toUpperCase(name.charAt(0)) + name.substring(1) + "Skill";
-        Path folder = folder(name, """
-                ---
-                name: %s
-                description: Upper-cases a text.
-                switchboard:
-                  runtime: java
-                  entry: skills.%s
-                  version: 1.0.0
-                  input_schema: {type: object, required: [text], properties: {text: {type: string, maxLength: 100}}}
-                  output_schema: {type: object, required: [upper], properties: {upper: {type: string}}}
-                %s---
-                # %s
-
-                Upper-cases the text it is given.
-                """.formatted(name, className, extra, name));
-        PluginJarBuilder.jar().fileName(name + ".jar").source("""
-                package skills;
-
-                import dev.switchboard.api.*;
-                import tools.jackson.databind.JsonNode;
-                import tools.jackson.databind.node.JsonNodeFactory;
-
-                public class %s implements JavaSkill {
-                    @Override
-                    public JsonNode run(JsonNode input, SkillContext context) {
-                        %s
-                    }
-                }
-                """.formatted(className, body.indent(8).strip())).build(folder);
-        return folder;
-    }
 
     static HttpResponse<String> invoke(String token, String skill, String body) throws Exception {
         return switchboard.send(switchboard.as(token, "/api/skills/" + skill + "/invoke").header("Content-Type", "application/json")
@@ -163,7 +104,7 @@ class SkillsApiIT {
 
     @Test
     void addingEditingAndRemovingASkillTakesEffectWithoutARestart() throws Exception {
-        Path source = javaSkill("later", "", """
+        Path source = SKILLS.javaSkill("later", "", """
                 return JsonNodeFactory.instance.objectNode().put("upper", "v1");
                 """);
         Path live = switchboard.home().resolve("skills/later");

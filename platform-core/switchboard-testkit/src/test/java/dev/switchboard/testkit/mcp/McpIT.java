@@ -1,0 +1,244 @@
+package dev.switchboard.testkit.mcp;
+
+import dev.switchboard.testkit.SseClient;
+import dev.switchboard.testkit.SwitchboardExtension;
+import dev.switchboard.testkit.skills.SkillFolders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The MCP server at /mcp over real HTTP: tools from skills, structured output, errors, live tool
+ * lists, the skills extension, cancellation that stops a Python skill, resumption with
+ * Last-Event-ID, authentication and the DNS-rebinding guard.
+ */
+class McpIT {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final SkillFolders SKILLS = new SkillFolders("mcp-it-");
+
+    @RegisterExtension
+    static SwitchboardExtension switchboard = SwitchboardExtension.builder()
+            .principal("alice-token", "alice", "student")
+            .principal("ivy-token", "ivy", "instructor")
+            .skill(SKILLS.javaSkill("upper", "", """
+                    String text = input.get("text").stringValue();
+                    if (text.equals("crash")) {
+                        throw new IllegalStateException("the dictionary is gone");
+                    }
+                    if (text.equals("slow")) {
+                        context.progress(0.5, "half way");
+                        context.log("info", "still working");
+                        try {
+                            Thread.sleep(1500);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    return JsonNodeFactory.instance.objectNode().put("upper", text.toUpperCase());
+                    """))
+            .skill(SKILLS.javaSkill("grades", "  roles: [instructor]\n", """
+                    return JsonNodeFactory.instance.objectNode().put("upper", "A");
+                    """))
+            .skill(SKILLS.folder("spin", """
+                    ---
+                    name: spin
+                    description: Counts for as long as it is let.
+                    switchboard:
+                      runtime: python
+                      entry: spin.py:run
+                      timeout: 10m
+                      cache: {enabled: false}
+                      input_schema: {type: object, properties: {forever: {type: boolean}}}
+                      output_schema: {type: object}
+                    ---
+                    """, "spin.py", """
+                    def run(input):
+                        n = 0
+                        while input.get("forever"):
+                            n += 1
+                        return {"n": n}
+                    """))
+            .set("skills.python_contexts", "1")
+            .build();
+
+    @Test
+    void skillsAreToolsWithSchemasAndCallsReturnStructuredContent() throws Exception {
+        McpTestClient alice = McpTestClient.open(switchboard, "alice-token");
+        JsonNode tools = alice.request("tools/list", Map.of()).path("result").path("tools");
+        List<String> names = new ArrayList<>();
+        tools.forEach(tool -> names.add(tool.path("name").asString()));
+        assertThat(names).contains("upper", "spin").doesNotContain("grades");
+        JsonNode upper = find(tools, "upper");
+        assertThat(upper.path("title").asString()).isEqualTo("Upper");
+        assertThat(upper.path("inputSchema").path("required").get(0).asString()).isEqualTo("text");
+        assertThat(upper.path("outputSchema").path("properties").has("upper")).isTrue();
+
+        JsonNode result = alice.request("tools/call", Map.of("name", "upper", "arguments", Map.of("text", "ada"))).path("result");
+        assertThat(result.path("isError").asBoolean()).isFalse();
+        assertThat(result.path("structuredContent").path("upper").asString()).isEqualTo("ADA");
+        assertThat(JSON.readTree(result.path("content").get(0).path("text").asString()).path("upper").asString()).isEqualTo("ADA");
+
+        // The skill's own failure and a bad input are tool errors the model can read.
+        JsonNode crash = alice.request("tools/call", Map.of("name", "upper", "arguments", Map.of("text", "crash"))).path("result");
+        assertThat(crash.path("isError").asBoolean()).isTrue();
+        assertThat(crash.path("content").get(0).path("text").asString()).contains("the dictionary is gone");
+        JsonNode invalid = alice.request("tools/call", Map.of("name", "upper", "arguments", Map.of("text", 42))).path("result");
+        assertThat(invalid.path("isError").asBoolean()).isTrue();
+        assertThat(invalid.path("content").get(0).path("text").asString()).contains("/text");
+
+        // A tool the caller may not use does not exist for it; another principal sees and calls it.
+        JsonNode hidden = alice.request("tools/call", Map.of("name", "grades", "arguments", Map.of("text", "x")));
+        assertThat(hidden.path("error").path("code").asInt()).isEqualTo(-32602);
+        McpTestClient ivy = McpTestClient.open(switchboard, "ivy-token");
+        assertThat(ivy.request("tools/call", Map.of("name", "grades", "arguments", Map.of("text", "x")))
+                .path("result").path("structuredContent").path("upper").asString()).isEqualTo("A");
+    }
+
+    @Test
+    void progressAndLogLinesReachTheClientOnTheRequestStream() throws Exception {
+        McpTestClient alice = McpTestClient.open(switchboard, "alice-token");
+        alice.request("logging/setLevel", Map.of("level", "info"));
+        try (SseClient stream = alice.post("tools/call", Map.of("name", "upper", "arguments", Map.of("text", "slow"),
+                "_meta", Map.of("progressToken", "p1")))) {
+            List<JsonNode> messages = McpTestClient.untilResponse(stream, WAIT);
+            assertThat(messages).anySatisfy(m -> {
+                assertThat(m.path("method").asString()).isEqualTo("notifications/progress");
+                assertThat(m.path("params").path("progressToken").asString()).isEqualTo("p1");
+                assertThat(m.path("params").path("progress").asDouble()).isEqualTo(0.5);
+            });
+            assertThat(messages).anySatisfy(m -> {
+                assertThat(m.path("method").asString()).isEqualTo("notifications/message");
+                assertThat(m.path("params").path("data").asString()).isEqualTo("still working");
+            });
+            assertThat(messages.getLast().path("result").path("structuredContent").path("upper").asString()).isEqualTo("SLOW");
+        }
+    }
+
+    @Test
+    void aResponseMissedWhileDisconnectedIsReplayedAfterLastEventId() throws Exception {
+        McpTestClient alice = McpTestClient.open(switchboard, "alice-token");
+        String primingId;
+        try (SseClient stream = alice.post("tools/call", Map.of("name", "upper", "arguments", Map.of("text", "slow")))) {
+            SseClient.Event priming = stream.expect(WAIT);
+            assertThat(priming.data()).isEmpty();
+            assertThat(priming.id()).isNotBlank();
+            primingId = priming.id();
+        }
+        // The connection dropped right after the priming event; the call goes on and its response is kept.
+        try (SseClient resumed = alice.resume(primingId)) {
+            List<JsonNode> messages = McpTestClient.untilResponse(resumed, WAIT);
+            assertThat(messages.getLast().path("result").path("structuredContent").path("upper").asString()).isEqualTo("SLOW");
+            assertThat(resumed.awaitEnd(WAIT)).isTrue();
+        }
+        // An id the session never issued is refused.
+        HttpResponse<String> unknown = switchboard.send(alice.base("GET").header("Accept", "text/event-stream")
+                .header("Last-Event-ID", "nope.3").build());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void cancellationStopsARunningPythonSkill() throws Exception {
+        McpTestClient alice = McpTestClient.open(switchboard, "alice-token");
+        try (SseClient stream = alice.post(7, "tools/call", Map.of("name", "spin", "arguments", Map.of("forever", true)))) {
+            stream.expect(WAIT);
+            // The spin skill has one Python context (skills.python_contexts = 1); wait until its run holds it.
+            Thread.sleep(300);
+            alice.notify("notifications/cancelled", Map.of("requestId", 7, "reason", "user stopped it"));
+            // No response follows a cancelled request: the stream just ends.
+            assertThat(stream.awaitEnd(WAIT)).isTrue();
+            assertThat(McpTestClient.messages(stream)).noneMatch(m -> m.has("result") || m.has("error"));
+        }
+        // The only context is free again: the loop was interrupted, not left running for its 10 minute timeout.
+        JsonNode next = alice.request("tools/call", Map.of("name", "spin", "arguments", Map.of("forever", false))).path("result");
+        assertThat(next.path("structuredContent").path("n").asInt()).isZero();
+    }
+
+    @Test
+    void editingASkillUpdatesTheToolListAndTellsListeningSessions() throws Exception {
+        McpTestClient ivy = McpTestClient.open(switchboard, "ivy-token");
+        try (SseClient listening = ivy.listen()) {
+            listening.expect(WAIT);
+            Path folder = SKILLS.javaSkill("shout", "", """
+                    return JsonNodeFactory.instance.objectNode().put("upper", "!");
+                    """);
+            Files.move(folder, switchboard.home().resolve("skills").resolve("shout"));
+            assertThat(McpTestClient.awaitMethod(listening, "notifications/tools/list_changed", WAIT)).isTrue();
+            JsonNode tools = ivy.request("tools/list", Map.of()).path("result").path("tools");
+            assertThat(find(tools, "shout")).isNotNull();
+            JsonNode resources = ivy.request("resources/list", Map.of()).path("result").path("resources");
+            assertThat(resources.toString()).contains("skill://shout/SKILL.md");
+        }
+    }
+
+    @Test
+    void theSkillsExtensionListsAndGetsSkillsTheCallerMayUse() throws Exception {
+        McpTestClient alice = McpTestClient.open(switchboard, "alice-token");
+        assertThat(alice.initializeResult().path("capabilities").path("extensions").has("io.modelcontextprotocol/skills")).isTrue();
+        JsonNode skills = alice.request("skills/list", Map.of()).path("result").path("skills");
+        List<String> uris = new ArrayList<>();
+        skills.forEach(skill -> uris.add(skill.path("uri").asString()));
+        assertThat(uris).contains("skill://upper/SKILL.md").doesNotContain("skill://grades/SKILL.md");
+        JsonNode upper = alice.request("skills/get", Map.of("uri", "skill://upper/SKILL.md")).path("result").path("skill");
+        assertThat(upper.path("frontmatter").path("name").asString()).isEqualTo("upper");
+        assertThat(upper.path("resources").get(0).path("digest").asString()).startsWith("sha256:");
+        JsonNode text = alice.request("resources/read", Map.of("uri", "skill://upper/SKILL.md")).path("result").path("contents").get(0);
+        assertThat(text.path("mimeType").asString()).isEqualTo("text/markdown");
+        assertThat(text.path("text").asString()).startsWith("---\nname: upper");
+        assertThat(alice.request("skills/get", Map.of("uri", "skill://grades/SKILL.md")).path("error").path("code").asInt()).isEqualTo(-32602);
+    }
+
+    @Test
+    void requestsWithoutCredentialsWrongHostsOrVersionsAreRefusedWithJsonRpcErrors() throws Exception {
+        HttpResponse<String> anonymous = switchboard.send(McpTestClient.initializeRequest(switchboard, null).build());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElse(""))
+                .startsWith("Bearer resource_metadata=\"").contains("/.well-known/oauth-protected-resource/mcp");
+        assertThat(JSON.readTree(anonymous.body()).path("error").path("code").isNumber()).isTrue();
+        HttpResponse<String> metadata = switchboard.get("/.well-known/oauth-protected-resource/mcp");
+        assertThat(JSON.readTree(metadata.body()).path("resource").asString()).endsWith("/mcp");
+
+        HttpResponse<String> rebound = switchboard.send(McpTestClient.initializeRequest(switchboard, "alice-token")
+                .header("Origin", "http://evil.example").build());
+        assertThat(rebound.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(rebound.body()).path("jsonrpc").asString()).isEqualTo("2.0");
+
+        McpTestClient alice = McpTestClient.open(switchboard, "alice-token");
+        HttpResponse<String> version = switchboard.send(alice.base("POST").setHeader("MCP-Protocol-Version", "1999-01-01")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")).build());
+        assertThat(version.statusCode()).isEqualTo(400);
+        HttpResponse<String> garbage = switchboard.send(alice.base("POST")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":")).build());
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(garbage.body()).path("error").path("code").asInt()).isEqualTo(-32700);
+        assertThat(garbage.body()).doesNotContain("Exception").doesNotContain("at io.");
+
+        // Another principal cannot use alice's session.
+        HttpResponse<String> stolen = switchboard.send(switchboard.as("ivy-token", "/mcp").header("Mcp-Session-Id", alice.sessionId())
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")).build());
+        assertThat(stolen.statusCode()).isEqualTo(404);
+    }
+
+    private static JsonNode find(JsonNode tools, String name) {
+        for (JsonNode tool : tools) {
+            if (tool.path("name").asString().equals(name)) {
+                return tool;
+            }
+        }
+        return null;
+    }
+}
