@@ -114,7 +114,6 @@ final class McpConnection {
         private final SseStream stream;
         private Thread waiting;
         private boolean cancelled;
-        private boolean done;
 
         Call(SseStream stream) {
             this.stream = stream;
@@ -132,7 +131,6 @@ final class McpConnection {
         /** The wait is over: no interrupt can reach the thread after this returns. */
         synchronized void exit() {
             waiting = null;
-            done = true;
             Thread.interrupted();
         }
 
@@ -141,13 +139,11 @@ final class McpConnection {
         }
 
         synchronized void cancel() {
-            if (cancelled || done && waiting == null && stream == null) {
+            if (cancelled) {
                 return;
             }
             cancelled = true;
-            if (stream != null) {
-                stream.cancel();
-            }
+            stream.cancel();
             if (waiting != null) {
                 waiting.interrupt();
             }

@@ -67,6 +67,11 @@ public final class McpHost implements AutoCloseable {
         return transport.sessionCount();
     }
 
+    /** Shutdown begins: no new MCP requests, listening streams end; calls in flight go on. */
+    public void shutdown() {
+        transport.shutdown();
+    }
+
     @Override
     public void close() {
         tools.close();

@@ -158,6 +158,20 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
         return Mono.fromRunnable(this::close);
     }
 
+    /**
+     * The host is shutting down: new requests get 503 and the listening streams end (their
+     * clients reconnect elsewhere), so that only calls in flight hold the drain.
+     */
+    public void shutdown() {
+        closing = true;
+        for (McpConnection connection : sessions.values()) {
+            SseStream listening = connection.listening();
+            if (listening != null) {
+                listening.close();
+            }
+        }
+    }
+
     @Override
     public void close() {
         closing = true;
@@ -314,7 +328,13 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
         }
         McpStreamableServerSession.McpStreamableServerSessionInit started = sessionFactory.startSession(init);
         McpConnection connection = new McpConnection(started.session(), principal, init.protocolVersion());
-        McpSchema.InitializeResult result = started.initResult().contextWrite(context(principal, connection, call.id())).block();
+        McpSchema.InitializeResult result;
+        try {
+            result = started.initResult().contextWrite(context(principal, connection, call.id())).block();
+        } catch (McpError e) {
+            writeJson(response, 400, McpSchema.JSONRPCResponse.error(call.id(), e.getJsonRpcError()));
+            return;
+        }
         sessions.put(connection.id(), connection);
         response.setHeader(SESSION_HEADER, connection.id());
         writeJson(response, 200, McpSchema.JSONRPCResponse.result(call.id(), result));
@@ -339,8 +359,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
         SseStream stream = new SseStream(newStreamId(), json, settings.replayMessages(), settings.sseRetry().toMillis(), false);
         connection.add(stream);
         McpConnection.Call inFlight = connection.startCall(call.id(), stream);
-        AsyncContext async = startSse(request, response, stream);
-        stream.attach(async, 0);
+        attach(stream, startSse(request, response, stream), 0);
         work.execute(() -> {
             try {
                 connection.session.responseStream(stream).handle(call)
@@ -406,7 +425,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
                 return;
             }
             AsyncContext async = startSse(request, response, stream);
-            if (!stream.attach(async, after)) {
+            if (!attach(stream, async, after)) {
                 async.complete();
                 LOG.debug("MCP session {}: resume of {} after {} missed kept messages", connection.id(), stream.id(), after);
             }
@@ -422,9 +441,22 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
         }
         SseStream stream = new SseStream(newStreamId(), json, settings.replayMessages(), settings.sseRetry().toMillis(), true);
         connection.add(stream);
-        AsyncContext async = startSse(request, response, stream);
-        stream.attach(async, 0);
+        attach(stream, startSse(request, response, stream), 0);
         connection.session.listeningStream(stream);
+    }
+
+    /**
+     * Attaches a connection to a stream; a client that is gone already leaves the stream detached
+     * (its messages are kept for a reconnection). False when the kept messages no longer reach back
+     * to {@code after}.
+     */
+    private static boolean attach(SseStream stream, AsyncContext async, long after) {
+        try {
+            return stream.attach(async, after);
+        } catch (IOException e) {
+            LOG.debug("MCP stream {}: the client left before its first event ({})", stream.id(), e.toString());
+            return true;
+        }
     }
 
     private void delete(HttpServletRequest request, HttpServletResponse response, Principal principal) throws IOException {

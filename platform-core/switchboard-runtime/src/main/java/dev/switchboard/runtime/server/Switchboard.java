@@ -426,6 +426,9 @@ public final class Switchboard implements AutoCloseable {
         LOG.info("Switchboard is shutting down (in-flight requests get up to {} ms)", config.settings().shutdown().timeout().toMillis());
         events.close();
         hub.close();
+        if (mcp != null) {
+            mcp.shutdown();
+        }
         drainRequests();
         stopQuietly();
         if (mcp != null) {
