@@ -8,7 +8,8 @@ import org.slf4j.Logger;
  * and the ways to contribute routes, gateway filters, authenticators and health checks.
  *
  * <p>The contribution methods ({@link #jaxrs}, {@link #filter}, {@link #authenticator},
- * {@link #skill}, {@link #healthCheck}) may only be
+ * {@link #skill}, {@link #mcpTool}, {@link #mcpPrompt}, {@link #mcpResource}, {@link #healthCheck})
+ * may only be
  * called while {@link SwitchboardPlugin#start} runs; they take effect together when the plugin
  * goes live, and are withdrawn together when it stops. Calling them later throws
  * {@link IllegalStateException}.
@@ -79,6 +80,32 @@ public interface Platform {
      * @return this platform, for chaining
      */
     Platform skill(SkillDefinition skill);
+
+    /**
+     * Adds an MCP tool, served at {@code /mcp} for as long as this plugin version is live (the
+     * connected sessions are told the list changed). A skill of the same name takes precedence.
+     *
+     * @throws IllegalArgumentException when the definition has no name, description or object input schema
+     * @return this platform, for chaining
+     */
+    Platform mcpTool(McpTool tool);
+
+    /**
+     * Adds an MCP prompt, served at {@code /mcp} for as long as this plugin version is live.
+     *
+     * @throws IllegalArgumentException when the definition has no name or description
+     * @return this platform, for chaining
+     */
+    Platform mcpPrompt(McpPrompt prompt);
+
+    /**
+     * Adds an MCP resource or resource template, served at {@code /mcp} for as long as this plugin
+     * version is live. The {@code skill://} scheme is the host's.
+     *
+     * @throws IllegalArgumentException when the definition has neither a uri nor a uriTemplate, or no name
+     * @return this platform, for chaining
+     */
+    Platform mcpResource(McpResource resource);
 
     /**
      * Adds a named health check, reported under this plugin in {@code /health/ready}.

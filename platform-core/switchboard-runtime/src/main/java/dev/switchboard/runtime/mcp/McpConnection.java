@@ -21,7 +21,7 @@ final class McpConnection {
     final String principalId;
     final String protocolVersion;
     private final Map<String, SseStream> streams = new ConcurrentHashMap<>();
-    private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    final Calls calls = new Calls();
     private volatile long lastActive = System.nanoTime();
 
     McpConnection(McpStreamableServerSession session, Principal principal, String protocolVersion) {
@@ -77,76 +77,9 @@ final class McpConnection {
         return null;
     }
 
-    /** Registers a call in flight under its JSON-RPC request id. */
-    Call startCall(Object requestId, SseStream stream) {
-        Call call = new Call(stream);
-        calls.put(key(requestId), call);
-        return call;
-    }
-
-    void endCall(Object requestId, Call call) {
-        calls.remove(key(requestId), call);
-    }
-
-    Call call(Object requestId) {
-        return requestId == null ? null : calls.get(key(requestId));
-    }
-
-    /** JSON-RPC ids are strings or numbers; 1 and 1L and 1.0 read from JSON are the same id. */
-    private static String key(Object requestId) {
-        if (requestId instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
-            return "n" + number.longValue();
-        }
-        return (requestId instanceof Number ? "n" : "s") + requestId;
-    }
-
     void close() {
-        calls.values().forEach(Call::cancel);
+        calls.cancelAll();
         streams.values().forEach(SseStream::close);
         session.close();
-    }
-
-    /**
-     * A request in flight: cancellation marks it, drops its response and interrupts the thread
-     * waiting for the skill (which stops the skill once no other caller waits for the same run).
-     */
-    static final class Call {
-        private final SseStream stream;
-        private Thread waiting;
-        private boolean cancelled;
-
-        Call(SseStream stream) {
-            this.stream = stream;
-        }
-
-        /** The current thread is about to wait for the skill; false when the call was cancelled already. */
-        synchronized boolean enter() {
-            if (cancelled) {
-                return false;
-            }
-            waiting = Thread.currentThread();
-            return true;
-        }
-
-        /** The wait is over: no interrupt can reach the thread after this returns. */
-        synchronized void exit() {
-            waiting = null;
-            Thread.interrupted();
-        }
-
-        synchronized boolean cancelled() {
-            return cancelled;
-        }
-
-        synchronized void cancel() {
-            if (cancelled) {
-                return;
-            }
-            cancelled = true;
-            stream.cancel();
-            if (waiting != null) {
-                waiting.interrupt();
-            }
-        }
     }
 }

@@ -4,7 +4,6 @@ import dev.switchboard.api.Principal;
 import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.skills.SkillRegistry;
 import dev.switchboard.runtime.web.HostServlet;
-import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
@@ -14,32 +13,45 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Switchboard's MCP server: the SDK's protocol engine on Switchboard's own Streamable HTTP
- * transport ({@link McpHttpTransport}), serving the skill registry ({@link SkillTools}).
+ * transport ({@link McpHttpTransport}), serving the skill registry and the plugins' MCP tools,
+ * prompts and resources ({@link SkillTools}).
  */
 public final class McpHost implements AutoCloseable {
 
     /** How long a server-to-client request (sampling, elicitation) waits for the client's answer. */
     private static final Duration CLIENT_REQUEST_TIMEOUT = Duration.ofMinutes(5);
 
+    private final JacksonMcpJsonMapper json;
+    private final String version;
     private final McpHttpTransport transport;
     private final McpAsyncServer server;
     private final SkillTools tools;
     private final ProtectedResourceMetadata metadata;
 
     public McpHost(Settings.McpSettings settings, SkillRegistry skills, String version) {
-        McpJsonMapper json = new JacksonMcpJsonMapper(JsonMapper.builder().build());
-        this.tools = new SkillTools(skills);
+        this.json = new JacksonMcpJsonMapper(JsonMapper.builder().build());
+        this.version = version;
+        this.tools = new SkillTools(skills, new PluginFeatures(json));
         this.transport = new McpHttpTransport(settings, json, tools.methods());
         this.metadata = new ProtectedResourceMetadata(settings.authorizationServers());
-        this.server = McpServer.async(transport)
+        this.server = server(McpServer.async(transport));
+        tools.attach(server);
+    }
+
+    /** The SDK server on {@code transport}: Switchboard's identity and capabilities, tools filtered per caller. */
+    private McpAsyncServer server(McpServer.AsyncSpecification<?> transport) {
+        return transport
                 .serverInfo(new McpSchema.Implementation("switchboard", "Switchboard", version))
                 .capabilities(McpSchema.ServerCapabilities.builder()
                         .tools(true)
-                        .resources(false, true)
+                        .resources(true, true)
+                        .prompts(true)
+                        .completions()
                         .logging()
                         .extensions(Map.of(SkillTools.EXTENSION, Map.of()))
                         .build())
@@ -50,7 +62,11 @@ public final class McpHost implements AutoCloseable {
                 .addToolFilter((context, tool) -> Mono.just(tools.visible(tool.name(),
                         (Principal) context.get(McpHttpTransport.PRINCIPAL))))
                 .build();
-        tools.start(server);
+    }
+
+    /** Takes the MCP tools, prompts and resources of the live plugins (after every generation change). */
+    public void pluginFeatures(List<PluginMcpFeature> live) {
+        tools.plugins(live);
     }
 
     /** The routes to mount: {@code /mcp} and the protected resource metadata. */

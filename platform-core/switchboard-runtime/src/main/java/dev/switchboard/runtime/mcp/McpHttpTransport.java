@@ -69,7 +69,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
     public static final String PATH = "/mcp";
     /** Transport context keys the tool handlers read. */
     static final String PRINCIPAL = "switchboard.principal";
-    static final String CONNECTION = "switchboard.connection";
+    static final String CALLS = "switchboard.calls";
     static final String REQUEST_ID = "switchboard.requestId";
 
     private static final Logger LOG = LoggerFactory.getLogger(McpHttpTransport.class);
@@ -358,7 +358,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
                         McpConnection connection) throws IOException {
         SseStream stream = new SseStream(newStreamId(), json, settings.replayMessages(), settings.sseRetry().toMillis(), false);
         connection.add(stream);
-        McpConnection.Call inFlight = connection.startCall(call.id(), stream);
+        Calls.Call inFlight = connection.calls.start(call.id(), stream);
         attach(stream, startSse(request, response, stream), 0);
         work.execute(() -> {
             try {
@@ -370,7 +370,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
                 stream.send(McpSchema.JSONRPCResponse.error(call.id(),
                         new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error.")));
             } finally {
-                connection.endCall(call.id(), inFlight);
+                connection.calls.end(call.id(), inFlight);
                 stream.close();
             }
         });
@@ -493,19 +493,22 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
     }
 
     private static void cancel(McpConnection connection, Object params) {
-        if (params instanceof Map<?, ?> map) {
-            McpConnection.Call call = connection.call(map.get("requestId"));
-            if (call != null) {
-                LOG.debug("MCP session {}: request {} cancelled ({})", connection.id(), map.get("requestId"), map.get("reason"));
-                call.cancel();
-            }
+        if (params instanceof Map<?, ?> map && connection.calls.cancel(map.get("requestId"))) {
+            LOG.debug("MCP session {}: request {} cancelled ({})", connection.id(), map.get("requestId"), map.get("reason"));
         }
     }
 
     private static Context context(Principal principal, McpConnection connection, Object requestId) {
+        return context(principal, connection.calls, requestId);
+    }
+
+    /** The Reactor context the SDK passes on to handlers as their transport context. */
+    static Context context(Principal principal, Calls calls, Object requestId) {
         Map<String, Object> values = new LinkedHashMap<>();
-        values.put(PRINCIPAL, principal);
-        values.put(CONNECTION, connection);
+        if (principal != null) {
+            values.put(PRINCIPAL, principal);
+        }
+        values.put(CALLS, calls);
         if (requestId != null) {
             values.put(REQUEST_ID, requestId);
         }

@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -36,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * Serves the skill registry over MCP: every skill is a tool (name, title, description, input and
@@ -56,24 +58,52 @@ final class SkillTools implements AutoCloseable {
     private static final String META_PREFIX = "dev.switchboard/";
 
     private final SkillRegistry registry;
-    private final ExecutorService updates = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("mcp-skill-sync").factory());
-    // Touched by the updates thread only (and by start() before it runs).
-    private Map<String, SkillManifest> served = Map.of();
-    private McpAsyncServer server;
+    private final PluginFeatures pluginFeatures;
+    private final ExecutorService updates = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("mcp-catalog-sync").factory());
+    private volatile List<PluginMcpFeature> plugins = List.of();
+    /** One per SDK server (HTTP, stdio); touched by the updates thread only. */
+    private final List<Catalog> catalogs = new ArrayList<>();
 
-    SkillTools(SkillRegistry registry) {
-        this.registry = registry;
+    /** The four lists the SDK keeps. */
+    private enum Kind { TOOL, RESOURCE, TEMPLATE, PROMPT }
+
+    /** One served item: what it was made from (to tell when it changed) and how to make its specification. */
+    private record Entry(Object source, Supplier<Object> spec, String skillUri) {
     }
 
-    /** Publishes the current skills into {@code server} and follows the registry from now on. */
-    void start(McpAsyncServer server) {
-        this.server = server;
-        sync();
-        registry.addListener(() -> {
-            if (!updates.isShutdown()) {
-                updates.execute(this::sync);
-            }
-        });
+    SkillTools(SkillRegistry registry, PluginFeatures pluginFeatures) {
+        this.registry = registry;
+        this.pluginFeatures = pluginFeatures;
+        registry.addListener(this::schedule);
+    }
+
+    /** Publishes the current skills and plugin features into {@code server}, and keeps it up to date. */
+    void attach(McpAsyncServer server) {
+        if (!updates.isShutdown()) {
+            updates.execute(() -> {
+                catalogs.add(new Catalog(server));
+                sync();
+            });
+        }
+    }
+
+    /** Stops keeping {@code server} up to date (its transport ended). */
+    void detach(McpAsyncServer server) {
+        if (!updates.isShutdown()) {
+            updates.execute(() -> catalogs.removeIf(catalog -> catalog.server == server));
+        }
+    }
+
+    /** Takes the MCP features of the live plugins (after every plugin generation change). */
+    void plugins(List<PluginMcpFeature> live) {
+        plugins = List.copyOf(live);
+        schedule();
+    }
+
+    private void schedule() {
+        if (!updates.isShutdown()) {
+            updates.execute(this::sync);
+        }
     }
 
     @Override
@@ -81,42 +111,159 @@ final class SkillTools implements AutoCloseable {
         updates.shutdownNow();
     }
 
-    /** Whether {@code caller} may see and call the tool named {@code name}. */
+    /** Whether {@code caller} may see and call the tool named {@code name}: a skill it may use, or a plugin's tool. */
     boolean visible(String name, Principal caller) {
-        return registry.get(name).map(skill -> SkillRegistry.allowed(skill, caller)).orElse(false);
+        return registry.get(name).map(skill -> SkillRegistry.allowed(skill, caller))
+                .orElseGet(() -> plugin(Kind.TOOL, name) != null);
+    }
+
+    /** The live plugin feature of {@code kind} under {@code key}, or null. */
+    private PluginMcpFeature plugin(Kind kind, String key) {
+        for (PluginMcpFeature feature : plugins) {
+            if (kind(feature) == kind && feature.key().equals(key)) {
+                return feature;
+            }
+        }
+        return null;
+    }
+
+    private static Kind kind(PluginMcpFeature feature) {
+        return switch (feature.feature()) {
+            case dev.switchboard.api.McpTool ignored -> Kind.TOOL;
+            case dev.switchboard.api.McpPrompt ignored -> Kind.PROMPT;
+            default -> feature.template() ? Kind.TEMPLATE : Kind.RESOURCE;
+        };
     }
 
     private void sync() {
-        try {
-            Map<String, SkillManifest> now = new LinkedHashMap<>();
-            for (SkillManifest skill : registry.list()) {
-                now.put(skill.name(), skill);
+        Map<Kind, Map<String, Entry>> wanted = new EnumMap<>(Kind.class);
+        for (Kind kind : Kind.values()) {
+            wanted.put(kind, new LinkedHashMap<>());
+        }
+        for (SkillManifest skill : registry.list()) {
+            wanted.get(Kind.TOOL).put(skill.name(), new Entry(skill.contentHash(), () -> tool(skill), null));
+            wanted.get(Kind.RESOURCE).put(uri(skill), new Entry(skill.contentHash(), () -> resource(skill), uri(skill)));
+        }
+        for (PluginMcpFeature feature : plugins) {
+            Kind kind = kind(feature);
+            Entry entry = new Entry(feature, () -> switch (kind) {
+                case TOOL -> pluginFeatures.tool(feature);
+                case PROMPT -> pluginFeatures.prompt(feature);
+                case RESOURCE -> pluginFeatures.resource(feature);
+                case TEMPLATE -> pluginFeatures.template(feature);
+            }, null);
+            if (wanted.get(kind).putIfAbsent(feature.key(), entry) != null) {
+                LOG.warn("Plugin {}: MCP {} '{}' is not served: a skill or another plugin has that name", feature.pluginId(),
+                        kind.name().toLowerCase(Locale.ROOT), feature.key());
             }
-            boolean changed = false;
-            for (Map.Entry<String, SkillManifest> old : served.entrySet()) {
-                SkillManifest current = now.get(old.getKey());
-                if (current == null || !current.contentHash().equals(old.getValue().contentHash())) {
-                    server.removeTool(old.getKey()).onErrorResume(e -> Mono.empty()).block();
-                    server.removeResource(uri(old.getValue())).onErrorResume(e -> Mono.empty()).block();
-                    changed = true;
-                }
+        }
+        for (Catalog catalog : catalogs) {
+            try {
+                catalog.sync(wanted);
+            } catch (RuntimeException e) {
+                LOG.warn("The MCP lists could not follow the skills and plugins: {}", e.toString());
             }
-            for (SkillManifest skill : now.values()) {
-                SkillManifest old = served.get(skill.name());
-                if (old == null || !old.contentHash().equals(skill.contentHash())) {
-                    server.addTool(tool(skill)).block();
-                    server.addResource(resource(skill)).block();
-                    changed = true;
-                }
+        }
+    }
+
+    /** What one SDK server serves now, by kind and key, brought to what is wanted. */
+    private static final class Catalog {
+        private final McpAsyncServer server;
+        private final Map<Kind, Map<String, Entry>> served = new EnumMap<>(Kind.class);
+
+        Catalog(McpAsyncServer server) {
+            this.server = server;
+            for (Kind kind : Kind.values()) {
+                served.put(kind, new LinkedHashMap<>());
             }
-            served = now;
-            if (changed) {
-                // addTool/removeTool announce each change; resources are announced once here.
+        }
+
+        void sync(Map<Kind, Map<String, Entry>> wanted) {
+            boolean resourcesChanged = apply(Kind.RESOURCE, wanted) | apply(Kind.TEMPLATE, wanted);
+            apply(Kind.TOOL, wanted);
+            boolean promptsChanged = apply(Kind.PROMPT, wanted);
+            // addTool/removeTool announce each change themselves; resources and prompts are announced once here.
+            if (resourcesChanged) {
                 server.notifyResourcesListChanged().onErrorResume(e -> Mono.empty()).block();
             }
-        } catch (RuntimeException e) {
-            LOG.warn("The MCP tool list could not follow the skills: {}", e.toString());
+            if (promptsChanged) {
+                server.notifyPromptsListChanged().onErrorResume(e -> Mono.empty()).block();
+            }
         }
+
+        /** Brings the SDK's list of {@code kind} to {@code wanted}; true when it changed. */
+        private boolean apply(Kind kind, Map<Kind, Map<String, Entry>> wanted) {
+            Map<String, Entry> now = served.get(kind);
+            Map<String, Entry> next = wanted.get(kind);
+            boolean changed = false;
+            for (Map.Entry<String, Entry> old : List.copyOf(now.entrySet())) {
+                Entry replacement = next.get(old.getKey());
+                if (replacement == null || !replacement.source().equals(old.getValue().source())) {
+                    remove(kind, old.getKey()).onErrorResume(e -> Mono.empty()).block();
+                    now.remove(old.getKey());
+                    changed = true;
+                }
+            }
+            for (Map.Entry<String, Entry> entry : next.entrySet()) {
+                if (!now.containsKey(entry.getKey())) {
+                    add(entry.getValue().spec().get()).block();
+                    now.put(entry.getKey(), entry.getValue());
+                    changed = true;
+                    if (entry.getValue().skillUri() != null) {
+                        // An edited SKILL.md: subscribers hear of it.
+                        server.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(entry.getValue().skillUri()))
+                                .onErrorResume(e -> Mono.empty()).block();
+                    }
+                }
+            }
+            return changed;
+        }
+
+        private Mono<Void> remove(Kind kind, String key) {
+            return switch (kind) {
+                case TOOL -> server.removeTool(key);
+                case RESOURCE -> server.removeResource(key);
+                case TEMPLATE -> server.removeResourceTemplate(key);
+                case PROMPT -> server.removePrompt(key);
+            };
+        }
+
+        private Mono<Void> add(Object spec) {
+            return switch (spec) {
+                case McpServerFeatures.AsyncToolSpecification tool -> server.addTool(tool);
+                case McpServerFeatures.AsyncResourceSpecification resource -> server.addResource(resource);
+                case McpServerFeatures.AsyncResourceTemplateSpecification template -> server.addResourceTemplate(template);
+                case McpServerFeatures.AsyncPromptSpecification prompt -> server.addPrompt(prompt);
+                default -> throw new IllegalArgumentException(spec.getClass().getName());
+            };
+        }
+    }
+
+    /**
+     * {@code completion/complete}: values for a plugin prompt's argument ({@code ref/prompt}) or a
+     * plugin resource template's variable ({@code ref/resource}).
+     */
+    Object complete(Map<String, Object> params, Principal caller) {
+        Map<?, ?> ref = params.get("ref") instanceof Map<?, ?> map ? map : Map.of();
+        Map<?, ?> argument = params.get("argument") instanceof Map<?, ?> map ? map : Map.of();
+        PluginMcpFeature feature = switch (String.valueOf(ref.get("type"))) {
+            case "ref/prompt" -> plugin(Kind.PROMPT, String.valueOf(ref.get("name")));
+            case "ref/resource" -> plugin(Kind.TEMPLATE, String.valueOf(ref.get("uri")));
+            default -> null;
+        };
+        if (feature == null || !(argument.get("name") instanceof String name)) {
+            throw McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Invalid params: no prompt or resource template "
+                    + ref + " to complete, or no argument name").build();
+        }
+        List<String> values;
+        try {
+            values = PluginFeatures.complete(feature, name, argument.get("value") == null ? "" : String.valueOf(argument.get("value")));
+        } catch (Exception e) {
+            throw McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR).message("Completion failed: " + e.getMessage()).build();
+        }
+        Map<String, Object> completion = new LinkedHashMap<>();
+        completion.put("values", values);
+        return Map.of("completion", completion);
     }
 
     // ----- tools -----
@@ -154,9 +301,8 @@ final class SkillTools implements AutoCloseable {
             // Hidden from this caller's list, so unknown to it.
             throw McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + name).build();
         }
-        McpConnection connection = (McpConnection) context.get(McpHttpTransport.CONNECTION);
-        Object requestId = context.get(McpHttpTransport.REQUEST_ID);
-        McpConnection.Call call = connection == null || requestId == null ? null : connection.call(requestId);
+        Calls calls = (Calls) context.get(McpHttpTransport.CALLS);
+        Calls.Call call = calls == null ? null : calls.get(context.get(McpHttpTransport.REQUEST_ID));
         JsonNode input = JSON.valueToTree(request.arguments() == null ? Map.of() : request.arguments());
         Listener listener = new Listener(name, exchange, request.progressToken(), call);
         if (call != null && !call.enter()) {
@@ -208,7 +354,7 @@ final class SkillTools implements AutoCloseable {
     }
 
     /** A skill's progress and log lines, as MCP notifications on the request's stream. */
-    private record Listener(String skill, McpAsyncServerExchange exchange, Object progressToken, McpConnection.Call call)
+    private record Listener(String skill, McpAsyncServerExchange exchange, Object progressToken, Calls.Call call)
             implements SkillContext {
 
         @Override
@@ -358,6 +504,7 @@ final class SkillTools implements AutoCloseable {
         Map<String, McpHttpTransport.CustomMethod> methods = new HashMap<>();
         methods.put("skills/list", this::list);
         methods.put("skills/get", this::get);
+        methods.put("completion/complete", this::complete);
         return methods;
     }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.runtime.plugins;
 import dev.switchboard.api.Authenticator;
 import dev.switchboard.api.GatewayFilter;
 import dev.switchboard.api.HealthCheck;
+import dev.switchboard.runtime.mcp.PluginMcpFeature;
 import dev.switchboard.runtime.skills.PluginSkill;
 
 import java.util.List;
@@ -10,18 +11,19 @@ import java.util.Map;
 
 /**
  * What one plugin version contributed while it started: its JAX-RS components, gateway filters,
- * authenticators, skills and health checks. Fixed once {@code start} returns; it lives and dies with the version.
+ * authenticators, skills, MCP tools, prompts and resources, and health checks. Fixed once {@code start} returns; it lives and dies with the version.
  */
 record Contributions(List<Object> jaxrs, List<GatewayFilter> filters, List<Authenticator> authenticators,
-                     List<PluginSkill> skills, Map<String, HealthCheck> healthChecks) {
+                     List<PluginSkill> skills, List<PluginMcpFeature> mcp, Map<String, HealthCheck> healthChecks) {
 
-    static final Contributions NONE = new Contributions(List.of(), List.of(), List.of(), List.of(), Map.of());
+    static final Contributions NONE = new Contributions(List.of(), List.of(), List.of(), List.of(), List.of(), Map.of());
 
     Contributions {
         jaxrs = List.copyOf(jaxrs);
         filters = List.copyOf(filters);
         authenticators = List.copyOf(authenticators);
         skills = List.copyOf(skills);
+        mcp = List.copyOf(mcp);
         healthChecks = Map.copyOf(healthChecks);
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.runtime.plugins;
 
 import dev.switchboard.api.Authenticator;
 import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.runtime.mcp.PluginMcpFeature;
 import dev.switchboard.runtime.skills.PluginSkill;
 
 import jakarta.servlet.ServletException;
@@ -95,6 +96,13 @@ public final class Generation {
     /** The gateway filters of this generation, in the order they run. */
     public List<Filter> gatewayFilters() {
         return filters;
+    }
+
+    /** The MCP tools, prompts and resources the plugins of this generation contribute, in plugin id order. */
+    public List<PluginMcpFeature> mcp() {
+        List<PluginMcpFeature> features = new ArrayList<>();
+        units.values().stream().sorted(Comparator.comparing(PluginUnit::id)).forEach(unit -> features.addAll(unit.mcp()));
+        return features;
     }
 
     /** The skills the plugins of this generation contribute, in plugin id order. */

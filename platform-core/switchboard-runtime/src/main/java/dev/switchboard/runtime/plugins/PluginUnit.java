@@ -2,6 +2,7 @@ package dev.switchboard.runtime.plugins;
 
 import dev.switchboard.api.Authenticator;
 import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.runtime.mcp.PluginMcpFeature;
 import dev.switchboard.runtime.skills.PluginSkill;
 import dev.switchboard.api.HealthCheck;
 import dev.switchboard.api.SwitchboardPlugin;
@@ -97,6 +98,10 @@ final class PluginUnit {
 
     List<PluginSkill> skills() {
         return contributions.skills();
+    }
+
+    List<PluginMcpFeature> mcp() {
+        return contributions.mcp();
     }
 
     List<Authenticator> authenticators() {

@@ -7,8 +7,12 @@ import dev.switchboard.api.HealthCheck;
 import dev.switchboard.api.Platform;
 import dev.switchboard.api.PluginConfig;
 import dev.switchboard.api.PluginInfo;
+import dev.switchboard.api.McpPrompt;
+import dev.switchboard.api.McpResource;
+import dev.switchboard.api.McpTool;
 import dev.switchboard.api.SkillDefinition;
 import dev.switchboard.api.Skills;
+import dev.switchboard.runtime.mcp.PluginMcpFeature;
 import dev.switchboard.runtime.skills.PluginSkill;
 import dev.switchboard.runtime.skills.SkillFormatException;
 import dev.switchboard.runtime.skills.SkillManifestParser;
@@ -41,6 +45,7 @@ final class UnitPlatform implements Platform {
     private final List<GatewayFilter> filters = new ArrayList<>();
     private final List<Authenticator> authenticators = new ArrayList<>();
     private final List<PluginSkill> skills = new ArrayList<>();
+    private final List<PluginMcpFeature> mcp = new ArrayList<>();
     private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
     private volatile boolean sealed;
 
@@ -127,6 +132,40 @@ final class UnitPlatform implements Platform {
     }
 
     @Override
+    public Platform mcpTool(McpTool tool) {
+        checkOpen("mcpTool");
+        return mcp(Objects.requireNonNull(tool, "tool"));
+    }
+
+    @Override
+    public Platform mcpPrompt(McpPrompt prompt) {
+        checkOpen("mcpPrompt");
+        return mcp(Objects.requireNonNull(prompt, "prompt"));
+    }
+
+    @Override
+    public Platform mcpResource(McpResource resource) {
+        checkOpen("mcpResource");
+        return mcp(Objects.requireNonNull(resource, "resource"));
+    }
+
+    private Platform mcp(Object feature) {
+        PluginMcpFeature checked = PluginMcpFeature.of(info.id(), feature, loader);
+        for (PluginMcpFeature other : mcp) {
+            if (sameKind(other, checked) && other.key().equals(checked.key())) {
+                throw new IllegalArgumentException("'" + checked.key() + "' is already contributed by this plugin");
+            }
+        }
+        mcp.add(checked);
+        return this;
+    }
+
+    private static boolean sameKind(PluginMcpFeature a, PluginMcpFeature b) {
+        return a.feature() instanceof McpTool == b.feature() instanceof McpTool
+                && a.feature() instanceof McpPrompt == b.feature() instanceof McpPrompt;
+    }
+
+    @Override
     public Platform healthCheck(String name, HealthCheck check) {
         checkOpen("healthCheck");
         if (name == null || name.isBlank()) {
@@ -147,6 +186,6 @@ final class UnitPlatform implements Platform {
     /** Ends the contribution phase and returns what was contributed. */
     Contributions seal() {
         sealed = true;
-        return new Contributions(jaxrs, filters, authenticators, skills, healthChecks);
+        return new Contributions(jaxrs, filters, authenticators, skills, mcp, healthChecks);
     }
 }

@@ -164,6 +164,11 @@ public final class Switchboard implements AutoCloseable {
         this.mcp = settings.mcp().enabled() ? new McpHost(settings.mcp(), skills, Versions.switchboard()) : null;
         if (mcp != null) {
             endpoints.putAll(mcp.endpoints());
+            plugins.addListener(event -> {
+                if ("generation".equals(event.type())) {
+                    mcp.pluginFeatures(plugins.current().mcp());
+                }
+            });
         }
         HostServlet servlet = new HostServlet(plugins, settings.auth(), endpoints, () -> coreApplication(settings, adminAddresses));
         ServletHolder holder = new ServletHolder("switchboard", servlet);
@@ -391,6 +396,11 @@ public final class Switchboard implements AutoCloseable {
     /** The skills of the skills directory. */
     public SkillRegistry skills() {
         return skills;
+    }
+
+    /** The MCP server; null when {@code mcp.enabled} is false. */
+    public McpHost mcp() {
+        return mcp;
     }
 
     public String adminToken() {
