@@ -1,10 +1,13 @@
 package dev.switchboard.testkit.mcp;
 
+import dev.switchboard.runtime.plugins.PluginState;
+import dev.switchboard.testkit.PluginJarBuilder;
 import dev.switchboard.testkit.SseClient;
 import dev.switchboard.testkit.SwitchboardExtension;
 import dev.switchboard.testkit.skills.SkillFolders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -231,6 +234,63 @@ class McpIT {
                 .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")).build());
         assertThat(stolen.statusCode()).isEqualTo(404);
+    }
+
+    /** A plugin contributing the MCP tool {@code version}, which answers with the plugin's version. */
+    static Path versionTool(Path dir, String version) {
+        return PluginJarBuilder.plugin("versioned", version).requires(">=0.1.0").fileName("versioned-" + version + ".jar").source("""
+                package fixtures.versioned;
+
+                import dev.switchboard.api.*;
+                import org.pf4j.Extension;
+                import tools.jackson.databind.JsonNode;
+                import tools.jackson.databind.json.JsonMapper;
+
+                @Extension
+                public class VersionedPlugin implements SwitchboardPlugin {
+                    static final JsonMapper JSON = JsonMapper.builder().build();
+
+                    @Override
+                    public void start(Platform platform) {
+                        platform.mcpTool(new McpTool() {
+                            public JsonNode definition() {
+                                return JSON.readTree("{\\"name\\":\\"version\\",\\"description\\":\\"The plugin's version\\","
+                                        + "\\"inputSchema\\":{\\"type\\":\\"object\\"}}");
+                            }
+
+                            public JsonNode call(JsonNode arguments, McpExchange exchange) {
+                                return JSON.readTree("{\\"content\\":[{\\"type\\":\\"text\\",\\"text\\":\\"%s\\"}]}");
+                            }
+                        });
+                    }
+                }
+                """.formatted(version)).build(dir);
+    }
+
+    @Test
+    void aPluginsMcpToolIsSwappedUnderAnOpenSession(@TempDir Path jars) throws Exception {
+        McpTestClient alice = McpTestClient.open(switchboard, "alice-token");
+        try (SseClient listening = alice.listen()) {
+            listening.expect(WAIT);
+            switchboard.deploy(versionTool(jars.resolve("v1"), "1.0.0"), "versioned.jar");
+            switchboard.awaitState("versioned", PluginState.STARTED, "1.0.0");
+            assertThat(McpTestClient.awaitMethod(listening, "notifications/tools/list_changed", WAIT)).isTrue();
+            assertThat(alice.request("tools/call", Map.of("name", "version", "arguments", Map.of()))
+                    .path("result").path("content").get(0).path("text").asString()).isEqualTo("1.0.0");
+
+            switchboard.deploy(versionTool(jars.resolve("v2"), "2.0.0"), "versioned.jar");
+            switchboard.awaitState("versioned", PluginState.STARTED, "2.0.0");
+            assertThat(McpTestClient.awaitMethod(listening, "notifications/tools/list_changed", WAIT)).isTrue();
+            // The same session, across the swap: the new version answers.
+            assertThat(alice.request("tools/call", Map.of("name", "version", "arguments", Map.of()))
+                    .path("result").path("content").get(0).path("text").asString()).isEqualTo("2.0.0");
+
+            switchboard.undeploy("versioned.jar");
+            switchboard.awaitAbsent("versioned");
+            assertThat(McpTestClient.awaitMethod(listening, "notifications/tools/list_changed", WAIT)).isTrue();
+            assertThat(alice.request("tools/call", Map.of("name", "version", "arguments", Map.of())).path("error").path("code").asInt())
+                    .isEqualTo(-32602);
+        }
     }
 
     private static JsonNode find(JsonNode tools, String name) {
