@@ -37,7 +37,11 @@ class DistributionIT {
     void helpAndVersion() throws Exception {
         Launcher help = Launcher.start(Launcher.DIST, Map.of(), "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.output()).contains("Usage: switchboard").contains("run").contains("version");
+        assertThat(help.output()).contains("Usage: switchboard").contains("run").contains("mcp").contains("version");
+
+        Launcher mcpHelp = Launcher.start(Launcher.DIST, Map.of(), "mcp", "--help");
+        assertThat(mcpHelp.exitCode()).isZero();
+        assertThat(mcpHelp.output()).contains("--stdio").contains("--skills-dir").contains("--set");
 
         Launcher runHelp = Launcher.start(Launcher.DIST, Map.of(), "run", "--help");
         assertThat(runHelp.exitCode()).isZero();

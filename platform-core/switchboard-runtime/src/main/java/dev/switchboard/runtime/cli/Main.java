@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
  *
  * <pre>
  * switchboard run [--host H] [--port N] [--config FILE] [--plugins-dir DIR] [--skills-dir DIR] [--set key=value]...
+ * switchboard mcp --stdio [the options of run]
  * switchboard version
  * switchboard --help
  * </pre>
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Switchboard: a plugin platform and MCP skill host on the JVM.",
-        subcommands = {RunCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, McpCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'switchboard help run' for the options of run. Documentation: the docs/ folder of the distribution."})
 public final class Main implements Runnable {
 
@@ -24,6 +25,10 @@ public final class Main implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length > 0 && "mcp".equals(args[0])) {
+            // Before anything logs: stdout is for MCP messages.
+            System.setProperty(McpCommand.LOG_TARGET_PROPERTY, "System.err");
+        }
         int exit = new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .execute(args);

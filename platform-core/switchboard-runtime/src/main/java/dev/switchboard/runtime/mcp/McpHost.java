@@ -11,6 +11,9 @@ import io.modelcontextprotocol.spec.McpSchema;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +65,22 @@ public final class McpHost implements AutoCloseable {
                 .addToolFilter((context, tool) -> Mono.just(tools.visible(tool.name(),
                         (Principal) context.get(McpHttpTransport.PRINCIPAL))))
                 .build();
+    }
+
+    /**
+     * Serves MCP over stdio, one session for the local user, until {@code in} ends (the client
+     * went away). Runs beside {@code /mcp}; the same skills and plugin features.
+     */
+    public void serveStdio(InputStream in, OutputStream out) throws IOException {
+        McpStdioTransport stdio = new McpStdioTransport(json, tools.methods());
+        McpAsyncServer stdioServer = server(McpServer.async(stdio));
+        tools.attach(stdioServer);
+        try {
+            stdio.serve(in, out);
+        } finally {
+            tools.detach(stdioServer);
+            stdioServer.close();
+        }
     }
 
     /** Takes the MCP tools, prompts and resources of the live plugins (after every generation change). */

@@ -1,0 +1,155 @@
+package dev.switchboard.distribution;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code bin/switchboard mcp --stdio} as a desktop client starts it: MCP on stdin and stdout with
+ * nothing else on stdout, logs on stderr, cancellation that stops a Python loop, and an exit when
+ * stdin ends.
+ */
+class McpStdioIT {
+
+    private static final JsonMapper JSON = JsonMapper.shared();
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void servesSkillsOnStdioCancelsAndExitsWhenStdinEnds() throws Exception {
+        Path skills = temp.resolve("skills");
+        Files.createDirectories(skills.resolve("spin"));
+        Files.writeString(skills.resolve("spin/SKILL.md"), """
+                ---
+                name: spin
+                description: Counts for as long as it is let.
+                switchboard:
+                  runtime: python
+                  entry: spin.py:run
+                  timeout: 10m
+                  cache: {enabled: false}
+                  input_schema: {type: object, properties: {forever: {type: boolean}}}
+                  output_schema: {type: object}
+                ---
+                """);
+        Files.writeString(skills.resolve("spin/spin.py"), """
+                def run(input):
+                    n = 0
+                    while input.get("forever"):
+                        n += 1
+                    return {"n": n}
+                """);
+        ProcessBuilder builder = new ProcessBuilder(Launcher.DIST.resolve("bin/switchboard").toString(), "mcp", "--stdio",
+                "--skills-dir", skills.toString(), "--plugins-dir", temp.resolve("plugins").toString(), "--set", "skills.python_contexts=1");
+        builder.environment().put("SWITCHBOARD_JIT", "false");
+        Process process = builder.start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        List<String> stderr = new CopyOnWriteArrayList<>();
+        Thread.ofVirtual().start(() -> readLines(process.getInputStream(), lines::add));
+        Thread.ofVirtual().start(() -> readLines(process.getErrorStream(), stderr::add));
+        OutputStream stdin = process.getOutputStream();
+        try {
+            send(stdin, Map.of("jsonrpc", "2.0", "id", 1, "method", "initialize", "params", Map.of("protocolVersion", "2025-11-25",
+                    "capabilities", Map.of(), "clientInfo", Map.of("name", "McpStdioIT", "version", "1"))));
+            JsonNode init = response(lines, 1);
+            assertThat(init.at("/result/protocolVersion").asString()).isEqualTo("2025-11-25");
+            assertThat(init.at("/result/capabilities/extensions").has("io.modelcontextprotocol/skills")).isTrue();
+            send(stdin, Map.of("jsonrpc", "2.0", "method", "notifications/initialized"));
+
+            // The skills load after the host is ready: ask until spin is a tool.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            int id = 100;
+            boolean listed = false;
+            while (!listed && System.nanoTime() < deadline) {
+                send(stdin, Map.of("jsonrpc", "2.0", "id", ++id, "method", "tools/list"));
+                listed = response(lines, id).at("/result/tools").findValuesAsString("name").contains("spin");
+                if (!listed) {
+                    Thread.sleep(300);
+                }
+            }
+            assertThat(listed).as("spin listed; stderr: " + stderr).isTrue();
+
+            send(stdin, Map.of("jsonrpc", "2.0", "id", 7, "method", "tools/call", "params", Map.of("name", "spin",
+                    "arguments", Map.of("forever", true))));
+            Thread.sleep(500);
+            send(stdin, Map.of("jsonrpc", "2.0", "method", "notifications/cancelled", "params", Map.of("requestId", 7)));
+            // The only Python context is free again: the loop was interrupted, not left to its 10 minute timeout.
+            send(stdin, Map.of("jsonrpc", "2.0", "id", 8, "method", "tools/call", "params", Map.of("name", "spin",
+                    "arguments", Map.of("forever", false))));
+            JsonNode second = response(lines, 8);
+            assertThat(second.at("/result/structuredContent/n").asInt()).as(second.toString()).isZero();
+
+            send(stdin, Map.of("jsonrpc", "2.0", "id", 9, "method", "skills/get", "params", Map.of("uri", "skill://spin/SKILL.md")));
+            assertThat(response(lines, 9).at("/result/skill/frontmatter/name").asString()).isEqualTo("spin");
+        } finally {
+            stdin.close();
+        }
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exits once stdin ends").isTrue();
+        assertThat(process.exitValue()).isZero();
+        // stdout carried MCP messages only, and no response to the cancelled request; the logs went to stderr.
+        for (String line : lines) {
+            assertThat(JSON.readTree(line).path("jsonrpc").asString()).as(line).isEqualTo("2.0");
+            assertThat(JSON.readTree(line).path("id").asInt(-1)).as(line).isNotEqualTo(7);
+        }
+        assertThat(String.join("\n", stderr)).contains("Skill spin").contains("serves MCP on stdio");
+    }
+
+    private static void readLines(java.io.InputStream in, java.util.function.Consumer<String> sink) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                sink.accept(line);
+            }
+        } catch (IOException e) {
+            // The process ended.
+        }
+    }
+
+    private static void send(OutputStream stdin, Map<String, Object> message) throws IOException {
+        stdin.write((JSON.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
+    /** Waits for the response with {@code id}, putting the other lines back at the end (they are checked after the run). */
+    private static JsonNode response(BlockingQueue<String> lines, int id) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<String> others = new java.util.ArrayList<>();
+        try {
+            while (System.nanoTime() < deadline) {
+                String line = lines.poll(1, TimeUnit.SECONDS);
+                if (line == null) {
+                    continue;
+                }
+                JsonNode message = JSON.readTree(line);
+                if (message.path("id").asInt(-1) == id && (message.has("result") || message.has("error"))) {
+                    others.add(line);
+                    return message;
+                }
+                others.add(line);
+            }
+            throw new AssertionError("no response " + id + " within " + WAIT.toSeconds() + " s; got " + others);
+        } finally {
+            lines.addAll(others);
+        }
+    }
+}
