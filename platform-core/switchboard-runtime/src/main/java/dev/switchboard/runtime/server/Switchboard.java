@@ -221,7 +221,8 @@ public final class Switchboard implements AutoCloseable {
         }
         state = HostState.READY;
         // Python skills take seconds to load (the engine, then warm contexts): readiness does not wait.
-        Thread.ofVirtual().name("switchboard-skills-load").start(this::loadSkills);
+        // A platform thread: preparing Python contexts is seconds of CPU that must not hold a carrier of the request threads.
+        Thread.ofPlatform().daemon().name("switchboard-skills-load").start(this::loadSkills);
         warnAboutOrphanSections();
         warnAboutDevPrincipal();
     }

@@ -35,7 +35,12 @@ public final class SkillInvoker {
     private static final JsonMapper CANONICAL = JsonMapper.builder().enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
 
     private final MeterRegistry meters;
-    private final Executor runs = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Skill code runs on platform threads, reused: it may be CPU-bound for as long as its timeout
+     * (a Python loop never yields), and on a virtual thread it would hold a carrier thread the whole
+     * time; a few such runs would leave none for the virtual threads that serve requests.
+     */
+    private final Executor runs = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("switchboard-skill-", 0).factory());
 
     public SkillInvoker(MeterRegistry meters) {
         this.meters = meters;
