@@ -61,6 +61,8 @@ final class McpCommand implements Callable<Integer> {
             host.close();
             return 2;
         }
+        // The client lists the tools right after it connects: read the skills directory first.
+        host.skillsLoaded().join();
         System.err.println("Switchboard serves MCP on stdio (and HTTP on " + host.httpUri() + "); it stops when stdin ends.");
         Thread hook = Thread.ofPlatform().name("switchboard-shutdown").unstarted(host::close);
         Runtime.getRuntime().addShutdownHook(hook);

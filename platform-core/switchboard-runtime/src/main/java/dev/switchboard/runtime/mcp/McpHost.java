@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Switchboard's MCP server: the SDK's protocol engine on Switchboard's own Streamable HTTP
@@ -74,7 +75,15 @@ public final class McpHost implements AutoCloseable {
     public void serveStdio(InputStream in, OutputStream out) throws IOException {
         McpStdioTransport stdio = new McpStdioTransport(json, tools.methods());
         McpAsyncServer stdioServer = server(McpServer.async(stdio));
-        tools.attach(stdioServer);
+        try {
+            // A desktop client lists the tools right after initialize: they must be there.
+            tools.attach(stdioServer).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("publishing the tools for stdio failed", e.getCause());
+        }
         try {
             stdio.serve(in, out);
         } finally {

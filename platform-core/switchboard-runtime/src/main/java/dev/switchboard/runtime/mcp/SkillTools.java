@@ -37,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
@@ -77,14 +78,15 @@ final class SkillTools implements AutoCloseable {
         registry.addListener(this::schedule);
     }
 
-    /** Publishes the current skills and plugin features into {@code server}, and keeps it up to date. */
-    void attach(McpAsyncServer server) {
-        if (!updates.isShutdown()) {
-            updates.execute(() -> {
-                catalogs.add(new Catalog(server));
-                sync();
-            });
-        }
+    /**
+     * Publishes the current skills and plugin features into {@code server}, and keeps it up to
+     * date; the future completes once they are published.
+     */
+    Future<?> attach(McpAsyncServer server) {
+        return updates.submit(() -> {
+            catalogs.add(new Catalog(server));
+            sync();
+        });
     }
 
     /** Stops keeping {@code server} up to date (its transport ended). */
