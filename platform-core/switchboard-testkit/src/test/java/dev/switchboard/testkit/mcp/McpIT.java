@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class McpIT {
                     if (text.equals("crash")) {
                         throw new IllegalStateException("the dictionary is gone");
                     }
-                    if (text.equals("slow")) {
+                    if (text.startsWith("slow")) {
                         context.progress(0.5, "half way");
                         context.log("info", "still working");
                         try {
@@ -115,7 +116,7 @@ class McpIT {
     void progressAndLogLinesReachTheClientOnTheRequestStream() throws Exception {
         McpTestClient alice = McpTestClient.open(switchboard, "alice-token");
         alice.request("logging/setLevel", Map.of("level", "info"));
-        try (SseClient stream = alice.post("tools/call", Map.of("name", "upper", "arguments", Map.of("text", "slow"),
+        try (SseClient stream = alice.post("tools/call", Map.of("name", "upper", "arguments", Map.of("text", "slow-progress"),
                 "_meta", Map.of("progressToken", "p1")))) {
             List<JsonNode> messages = McpTestClient.untilResponse(stream, WAIT);
             assertThat(messages).anySatisfy(m -> {
@@ -127,7 +128,7 @@ class McpIT {
                 assertThat(m.path("method").asString()).isEqualTo("notifications/message");
                 assertThat(m.path("params").path("data").asString()).isEqualTo("still working");
             });
-            assertThat(messages.getLast().path("result").path("structuredContent").path("upper").asString()).isEqualTo("SLOW");
+            assertThat(messages.getLast().path("result").path("structuredContent").path("upper").asString()).isEqualTo("SLOW-PROGRESS");
         }
     }
 
@@ -135,7 +136,7 @@ class McpIT {
     void aResponseMissedWhileDisconnectedIsReplayedAfterLastEventId() throws Exception {
         McpTestClient alice = McpTestClient.open(switchboard, "alice-token");
         String primingId;
-        try (SseClient stream = alice.post("tools/call", Map.of("name", "upper", "arguments", Map.of("text", "slow")))) {
+        try (SseClient stream = alice.post("tools/call", Map.of("name", "upper", "arguments", Map.of("text", "slow-resume")))) {
             SseClient.Event priming = stream.expect(WAIT);
             assertThat(priming.data()).isEmpty();
             assertThat(priming.id()).isNotBlank();
@@ -144,7 +145,7 @@ class McpIT {
         // The connection dropped right after the priming event; the call goes on and its response is kept.
         try (SseClient resumed = alice.resume(primingId)) {
             List<JsonNode> messages = McpTestClient.untilResponse(resumed, WAIT);
-            assertThat(messages.getLast().path("result").path("structuredContent").path("upper").asString()).isEqualTo("SLOW");
+            assertThat(messages.getLast().path("result").path("structuredContent").path("upper").asString()).isEqualTo("SLOW-RESUME");
             assertThat(resumed.awaitEnd(WAIT)).isTrue();
         }
         // An id the session never issued is refused.
@@ -179,9 +180,7 @@ class McpIT {
                     return JsonNodeFactory.instance.objectNode().put("upper", "!");
                     """);
             Files.move(folder, switchboard.home().resolve("skills").resolve("shout"));
-            assertThat(McpTestClient.awaitMethod(listening, "notifications/tools/list_changed", WAIT)).isTrue();
-            JsonNode tools = ivy.request("tools/list", Map.of()).path("result").path("tools");
-            assertThat(find(tools, "shout")).isNotNull();
+            awaitListChange(ivy, listening, names -> names.contains("shout"));
             JsonNode resources = ivy.request("resources/list", Map.of()).path("result").path("resources");
             assertThat(resources.toString()).contains("skill://shout/SKILL.md");
         }
@@ -274,22 +273,159 @@ class McpIT {
             listening.expect(WAIT);
             switchboard.deploy(versionTool(jars.resolve("v1"), "1.0.0"), "versioned.jar");
             switchboard.awaitState("versioned", PluginState.STARTED, "1.0.0");
-            assertThat(McpTestClient.awaitMethod(listening, "notifications/tools/list_changed", WAIT)).isTrue();
+            awaitListChange(alice, listening, tools -> tools.contains("version"));
             assertThat(alice.request("tools/call", Map.of("name", "version", "arguments", Map.of()))
                     .path("result").path("content").get(0).path("text").asString()).isEqualTo("1.0.0");
 
             switchboard.deploy(versionTool(jars.resolve("v2"), "2.0.0"), "versioned.jar");
             switchboard.awaitState("versioned", PluginState.STARTED, "2.0.0");
-            assertThat(McpTestClient.awaitMethod(listening, "notifications/tools/list_changed", WAIT)).isTrue();
+            awaitListChange(alice, listening, tools -> tools.contains("version") && versionAnswer(alice).equals("2.0.0"));
             // The same session, across the swap: the new version answers.
             assertThat(alice.request("tools/call", Map.of("name", "version", "arguments", Map.of()))
                     .path("result").path("content").get(0).path("text").asString()).isEqualTo("2.0.0");
 
             switchboard.undeploy("versioned.jar");
             switchboard.awaitAbsent("versioned");
-            assertThat(McpTestClient.awaitMethod(listening, "notifications/tools/list_changed", WAIT)).isTrue();
+            awaitListChange(alice, listening, tools -> !tools.contains("version"));
             assertThat(alice.request("tools/call", Map.of("name", "version", "arguments", Map.of())).path("error").path("code").asInt())
                     .isEqualTo(-32602);
+        }
+    }
+
+    // ----- the official TypeScript SDK client and the MCP Inspector CLI, on Node 22 -----
+
+    @Test
+    void theTypeScriptSdkClientListsCallsAndFollowsProgress() throws Exception {
+        try (NodeClients client = NodeClients.typescript("basic", switchboard.uri("/mcp").toString(), "alice-token")) {
+            JsonNode tools = client.event("tools", WAIT);
+            assertThat(tools.path("names").toString()).contains("\"upper\"").doesNotContain("\"grades\"");
+            assertThat(tools.at("/upper/outputSchema/properties").has("upper")).isTrue();
+            assertThat(client.event("call", WAIT).at("/result/structuredContent/upper").asString()).isEqualTo("ADA");
+            JsonNode progress = client.event("progress", WAIT);
+            assertThat(progress.at("/progress/0/progress").asDouble()).isEqualTo(0.5);
+            assertThat(progress.at("/result/structuredContent/upper").asString()).isEqualTo("SLOW-TS");
+            JsonNode failed = client.event("error-result", WAIT);
+            assertThat(failed.at("/result/isError").asBoolean()).isTrue();
+            assertThat(client.exitCode(WAIT)).isZero();
+        }
+    }
+
+    @Test
+    void theTypeScriptSdkClientHearsOfAnEditedSkill() throws Exception {
+        try (NodeClients client = NodeClients.typescript("list-changed", switchboard.uri("/mcp").toString(), "ivy-token", "whisper")) {
+            client.event("ready", WAIT);
+            Path folder = SKILLS.javaSkill("whisper", "", """
+                    return JsonNodeFactory.instance.objectNode().put("upper", "...");
+                    """);
+            Files.move(folder, switchboard.home().resolve("skills").resolve("whisper"));
+            client.send("go");
+            assertThat(client.event("list_changed", WAIT).path("names").toString()).contains("\"whisper\"");
+            assertThat(client.exitCode(WAIT)).isZero();
+        }
+    }
+
+    @Test
+    void theTypeScriptSdkClientsAbortStopsAPythonLoop() throws Exception {
+        try (NodeClients client = NodeClients.typescript("cancel", switchboard.uri("/mcp").toString(), "alice-token")) {
+            assertThat(client.event("cancelled", WAIT).path("outcome").asString()).startsWith("rejected");
+            assertThat(client.event("after", WAIT).at("/result/structuredContent/n").asInt()).isZero();
+            assertThat(client.exitCode(WAIT)).isZero();
+        }
+    }
+
+    @Test
+    void theTypeScriptSdkClientResumesAStreamTheServerClosed(@TempDir Path jars) throws Exception {
+        switchboard.deploy(PluginJarBuilder.plugin("reconnecting", "1.0.0").requires(">=0.1.0").source("""
+                package fixtures.reconnecting;
+
+                import dev.switchboard.api.*;
+                import org.pf4j.Extension;
+                import tools.jackson.databind.JsonNode;
+                import tools.jackson.databind.json.JsonMapper;
+
+                @Extension
+                public class ReconnectingPlugin implements SwitchboardPlugin {
+                    static final JsonMapper JSON = JsonMapper.builder().build();
+
+                    @Override
+                    public void start(Platform platform) {
+                        platform.mcpTool(new McpTool() {
+                            public JsonNode definition() {
+                                return JSON.readTree("{\\"name\\":\\"reconnect\\",\\"description\\":\\"Closes its stream, then answers\\","
+                                        + "\\"inputSchema\\":{\\"type\\":\\"object\\"}}");
+                            }
+
+                            public JsonNode call(JsonNode arguments, McpExchange exchange) throws Exception {
+                                exchange.closeStream();
+                                Thread.sleep(300);
+                                return JSON.readTree("{\\"content\\":[{\\"type\\":\\"text\\",\\"text\\":\\"after the gap\\"}]}");
+                            }
+                        });
+                    }
+                }
+                """).build(jars), "reconnecting.jar");
+        switchboard.awaitState("reconnecting", PluginState.STARTED, "1.0.0");
+        try (NodeClients client = NodeClients.typescript("resume", switchboard.uri("/mcp").toString(), "alice-token")) {
+            JsonNode resumed = client.event("resumed", WAIT);
+            assertThat(resumed.at("/result/content/0/text").asString()).isEqualTo("after the gap");
+            assertThat(resumed.path("tokens").size()).as("the client saw event ids to resume from").isPositive();
+            assertThat(client.exitCode(WAIT)).isZero();
+        } finally {
+            switchboard.undeploy("reconnecting.jar");
+            switchboard.awaitAbsent("reconnecting");
+        }
+    }
+
+    @Test
+    void theTypeScriptSdkClientWithoutATokenIsRefused() throws Exception {
+        try (NodeClients client = NodeClients.typescript("unauthorized", switchboard.uri("/mcp").toString(), null)) {
+            JsonNode refused = client.event("refused", WAIT);
+            assertThat(refused.path("code").asInt()).isEqualTo(401);
+            assertThat(refused.path("message").asString()).contains("Unauthorized");
+            assertThat(client.exitCode(WAIT)).isZero();
+        }
+    }
+
+    @Test
+    void theInspectorCliListsAndCallsTools() throws Exception {
+        String url = switchboard.uri("/mcp").toString();
+        try (NodeClients list = NodeClients.inspector(List.of(url, "--transport", "http", "--header", "Authorization: Bearer alice-token",
+                "--method", "tools/list"))) {
+            String output = list.finish(WAIT);
+            assertThat(output).contains("\"upper\"").contains("\"spin\"").doesNotContain("\"grades\"");
+        }
+        try (NodeClients call = NodeClients.inspector(List.of(url, "--transport", "http", "--header", "Authorization: Bearer alice-token",
+                "--method", "tools/call", "--tool-name", "upper", "--tool-arg", "text=inspector"))) {
+            assertThat(call.finish(WAIT)).contains("INSPECTOR");
+        }
+        try (NodeClients refused = NodeClients.inspector(List.of(url, "--transport", "http", "--method", "tools/list"))) {
+            assertThat(refused.exitCode(WAIT)).isNotZero();
+        }
+    }
+
+    /**
+     * Waits for {@code notifications/tools/list_changed} on {@code listening} until the tool list
+     * satisfies {@code condition} (a notification may come from another change, such as a skill
+     * another test added).
+     */
+    private static void awaitListChange(McpTestClient client, SseClient listening, java.util.function.Predicate<List<String>> condition)
+            throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            assertThat(McpTestClient.awaitMethod(listening, "notifications/tools/list_changed", WAIT)).isTrue();
+            List<String> names = client.request("tools/list", Map.of()).at("/result/tools").findValuesAsString("name");
+            if (condition.test(names)) {
+                return;
+            }
+        }
+        throw new AssertionError("the tool list never reached the expected state");
+    }
+
+    private static String versionAnswer(McpTestClient client) {
+        try {
+            return client.request("tools/call", Map.of("name", "version", "arguments", Map.of())).at("/result/content/0/text").asString("");
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 
