@@ -1,8 +1,11 @@
 package dev.switchboard.runtime.cli;
 
+import dev.switchboard.runtime.config.ConfigException;
 import dev.switchboard.runtime.config.ConfigLoader;
 import dev.switchboard.runtime.config.ConfigOverride;
 import dev.switchboard.runtime.config.SwitchboardConfig;
+import dev.switchboard.runtime.server.StartupException;
+import dev.switchboard.runtime.server.Switchboard;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -37,6 +40,27 @@ final class HostOptions {
 
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec spec;
+
+    /** A started host with its configuration; or, when it could not start, the exit code (the reason was printed). */
+    record Start(SwitchboardConfig config, Switchboard host, int exitCode) {
+    }
+
+    /**
+     * Loads the configuration ({@link #load}) and starts the host. A configuration error is
+     * printed and gives exit code 2; a start failure (the port is taken, ...) exit code 1.
+     */
+    Start start(List<ConfigOverride> defaults) {
+        try {
+            SwitchboardConfig config = load(defaults);
+            return new Start(config, Switchboard.start(config), 0);
+        } catch (ConfigException e) {
+            System.err.println("switchboard: " + e.getMessage());
+            return new Start(null, null, 2);
+        } catch (StartupException e) {
+            System.err.println("switchboard: " + e.getMessage());
+            return new Start(null, null, 1);
+        }
+    }
 
     /**
      * The configuration: embedded defaults, the config file, {@code SWITCHBOARD_*} variables, then

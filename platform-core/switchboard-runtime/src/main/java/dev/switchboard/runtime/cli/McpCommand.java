@@ -1,9 +1,6 @@
 package dev.switchboard.runtime.cli;
 
-import dev.switchboard.runtime.config.ConfigException;
 import dev.switchboard.runtime.config.ConfigOverride;
-import dev.switchboard.runtime.config.SwitchboardConfig;
-import dev.switchboard.runtime.server.StartupException;
 import dev.switchboard.runtime.server.Switchboard;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,20 +39,13 @@ final class McpCommand implements Callable<Integer> {
         // Whatever else prints to System.out from now on (a library, a plugin) goes to stderr: stdout is the protocol's.
         OutputStream protocol = new FileOutputStream(FileDescriptor.out);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-        SwitchboardConfig config;
-        Switchboard host;
-        try {
-            List<ConfigOverride> defaults = options.port == null ? List.of(new ConfigOverride("port", "0", "mcp --stdio (a free port)"))
-                    : List.of();
-            config = options.load(defaults);
-            host = Switchboard.start(config);
-        } catch (ConfigException e) {
-            System.err.println("switchboard: " + e.getMessage());
-            return 2;
-        } catch (StartupException e) {
-            System.err.println("switchboard: " + e.getMessage());
-            return 1;
+        List<ConfigOverride> defaults = options.port == null ? List.of(new ConfigOverride("port", "0", "mcp --stdio (a free port)"))
+                : List.of();
+        HostOptions.Start start = options.start(defaults);
+        if (start.host() == null) {
+            return start.exitCode();
         }
+        Switchboard host = start.host();
         if (host.mcp() == null) {
             System.err.println("switchboard: mcp.enabled is false; nothing to serve on stdio");
             host.close();

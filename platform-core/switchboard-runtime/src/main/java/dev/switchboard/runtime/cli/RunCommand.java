@@ -1,10 +1,8 @@
 package dev.switchboard.runtime.cli;
 
-import dev.switchboard.runtime.config.ConfigException;
 import dev.switchboard.runtime.config.SwitchboardConfig;
 import dev.switchboard.runtime.plugins.PluginState;
 import dev.switchboard.runtime.plugins.PluginView;
-import dev.switchboard.runtime.server.StartupException;
 import dev.switchboard.runtime.server.Switchboard;
 import dev.switchboard.runtime.server.Versions;
 import picocli.CommandLine;
@@ -32,18 +30,12 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        SwitchboardConfig config;
-        Switchboard host;
-        try {
-            config = options.load(List.of());
-            host = Switchboard.start(config);
-        } catch (ConfigException e) {
-            System.err.println("switchboard: " + e.getMessage());
-            return 2;
-        } catch (StartupException e) {
-            System.err.println("switchboard: " + e.getMessage());
-            return 1;
+        HostOptions.Start start = options.start(List.of());
+        if (start.host() == null) {
+            return start.exitCode();
         }
+        SwitchboardConfig config = start.config();
+        Switchboard host = start.host();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("switchboard-shutdown").unstarted(() -> {
             host.close();

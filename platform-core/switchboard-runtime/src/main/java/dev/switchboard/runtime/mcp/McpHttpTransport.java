@@ -593,13 +593,21 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
 
     /** An HTTP-level refusal with a JSON-RPC error body (id null: the message was not, or not yet, read). */
     private void error(HttpServletResponse response, int status, int code, String message) throws IOException {
+        writeJson(response, status, errorMessage(null, code, message));
+    }
+
+    /**
+     * A JSON-RPC error message, with {@code "id": null} when the request's id is unknown (the
+     * SDK's response type leaves a null id out, which JSON-RPC does not allow for errors).
+     */
+    static Map<String, Object> errorMessage(Object id, int code, String message) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("jsonrpc", "2.0");
-        body.put("id", null);
+        body.put("id", id);
         body.put("error", error);
-        writeJson(response, status, body);
+        return body;
     }
 }

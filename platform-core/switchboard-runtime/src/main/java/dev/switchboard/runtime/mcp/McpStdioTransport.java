@@ -17,7 +17,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,7 +77,7 @@ final class McpStdioTransport implements McpServerTransportProvider {
         try {
             message = McpSchema.deserializeJsonRpcMessage(json, line);
         } catch (IOException | IllegalArgumentException e) {
-            write(error(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not a JSON-RPC message."));
+            write(McpHttpTransport.errorMessage(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not a JSON-RPC message."));
             return;
         }
         switch (message) {
@@ -127,17 +126,6 @@ final class McpStdioTransport implements McpServerTransportProvider {
 
     private static String key(Object id) {
         return id instanceof Number number ? "n" + number.longValue() : "s" + id;
-    }
-
-    private static Map<String, Object> error(Object id, int code, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code);
-        error.put("message", message);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jsonrpc", "2.0");
-        body.put("id", id);
-        body.put("error", error);
-        return body;
     }
 
     /** One line per message; a response to a cancelled request is dropped (the spec's SHOULD NOT). */
