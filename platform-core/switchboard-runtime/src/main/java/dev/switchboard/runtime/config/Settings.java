@@ -26,7 +26,7 @@ public record Settings(
     public record Tls(boolean enabled, int port, String keystore, String keystorePassword, String keystoreType, boolean http2) {
     }
 
-    public record Limits(ByteSize maxRequestBody, ByteSize maxRequestHeaders, Duration idleTimeout, int acceptQueueSize) {
+    public record Limits(ByteSize maxRequestBody, ByteSize maxRequestHeaders, Duration idleTimeout, int headerCacheSize, int acceptQueueSize) {
     }
 
     public record Shutdown(Duration timeout) {

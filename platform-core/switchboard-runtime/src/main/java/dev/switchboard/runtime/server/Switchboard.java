@@ -130,6 +130,7 @@ public final class Switchboard implements AutoCloseable {
         httpConfig.setSendServerVersion(false);
         httpConfig.setSendXPoweredBy(false);
         httpConfig.setRequestHeaderSize(settings.limits().maxRequestHeaders().bytesAsInt());
+        httpConfig.setHeaderCacheSize(settings.limits().headerCacheSize());
         List<ConnectionFactory> plain = new ArrayList<>();
         plain.add(new HttpConnectionFactory(httpConfig));
         if (settings.http2()) {
