@@ -413,7 +413,8 @@ class McpIT {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             assertThat(McpTestClient.awaitMethod(listening, "notifications/tools/list_changed", WAIT)).isTrue();
-            List<String> names = client.request("tools/list", Map.of()).at("/result/tools").findValuesAsString("name");
+            List<String> names = new ArrayList<>();
+            client.request("tools/list", Map.of()).at("/result/tools").forEach(tool -> names.add(tool.path("name").asString()));
             if (condition.test(names)) {
                 return;
             }
