@@ -13,6 +13,10 @@ final class Stats {
         samples.add(millis);
     }
 
+    List<Double> samples() {
+        return samples;
+    }
+
     int count() {
         return samples.size();
     }
