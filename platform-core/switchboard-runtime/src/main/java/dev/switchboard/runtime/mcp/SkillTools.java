@@ -44,9 +44,10 @@ import java.util.function.Supplier;
  * Serves the skill registry over MCP: every skill is a tool (name, title, description, input and
  * output schema) called through {@code invokeSkill}, and its {@code SKILL.md} a
  * {@code text/markdown} resource at {@code skill://<name>/SKILL.md}; the skills extension's
- * {@code skills/list} and {@code skills/get} describe the same packages. When the registry changes,
- * the SDK's tool and resource lists follow and connected sessions get
- * {@code notifications/tools/list_changed} and {@code notifications/resources/list_changed}.
+ * {@code skills/list} and {@code skills/get} describe the same packages. The live plugins' MCP
+ * tools, prompts and resources are served beside them (a skill keeps its name). When the registry
+ * or the plugins change, the lists of every SDK server (HTTP, stdio) follow, and connected
+ * sessions get the {@code list_changed} notifications.
  */
 final class SkillTools implements AutoCloseable {
 
