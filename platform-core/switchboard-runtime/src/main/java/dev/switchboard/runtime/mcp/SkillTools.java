@@ -467,6 +467,34 @@ final class SkillTools implements AutoCloseable {
         return result;
     }
 
+    /**
+     * {@code resources/list}, answered here rather than by the SDK (which has no filter for
+     * resources): the {@code SKILL.md} of each skill the caller may use, then the live plugins'
+     * resources.
+     */
+    Object listResources(Map<String, Object> params, Principal caller) {
+        List<Object> resources = new ArrayList<>();
+        for (SkillManifest skill : registry.list()) {
+            if (SkillRegistry.allowed(skill, caller)) {
+                Map<String, Object> resource = new LinkedHashMap<>();
+                resource.put("uri", uri(skill));
+                resource.put("name", skill.name());
+                resource.put("title", title(skill.name()));
+                resource.put("description", skill.description());
+                resource.put("mimeType", "text/markdown");
+                resources.add(resource);
+            }
+        }
+        java.util.Set<String> uris = new java.util.HashSet<>();
+        for (PluginMcpFeature feature : plugins) {
+            // The first plugin to claim a uri serves it, as in sync().
+            if (kind(feature) == Kind.RESOURCE && uris.add(feature.key())) {
+                resources.add(JSON.convertValue(feature.definition(), MAP));
+            }
+        }
+        return Map.of("resources", resources);
+    }
+
     /** {@code skills/get}: the entry of the skill {@code params.uri} names; -32602 when it names none the caller may use. */
     Object get(Map<String, Object> params, Principal caller) {
         Object uri = params.get("uri");
@@ -508,6 +536,7 @@ final class SkillTools implements AutoCloseable {
         methods.put("skills/list", this::list);
         methods.put("skills/get", this::get);
         methods.put("completion/complete", this::complete);
+        methods.put("resources/list", this::listResources);
         return methods;
     }
 }

@@ -201,6 +201,11 @@ class McpIT {
         assertThat(text.path("mimeType").asString()).isEqualTo("text/markdown");
         assertThat(text.path("text").asString()).startsWith("---\nname: upper");
         assertThat(alice.request("skills/get", Map.of("uri", "skill://grades/SKILL.md")).path("error").path("code").asInt()).isEqualTo(-32602);
+        // resources/list shows the SKILL.md of the skills the caller may use, and no other.
+        String aliceResources = alice.request("resources/list", Map.of()).at("/result/resources").toString();
+        assertThat(aliceResources).contains("skill://upper/SKILL.md").doesNotContain("skill://grades/SKILL.md");
+        McpTestClient ivy = McpTestClient.open(switchboard, "ivy-token");
+        assertThat(ivy.request("resources/list", Map.of()).at("/result/resources").toString()).contains("skill://grades/SKILL.md");
     }
 
     @Test
