@@ -26,7 +26,7 @@ final class Calls {
         return requestId == null ? null : calls.get(key(requestId));
     }
 
-    /** Cancels the call {@code requestId} names, if it is in flight; false when it is not. */
+    /** Cancels the call {@code requestId} names (null names none), if it is in flight; false when it is not. */
     boolean cancel(Object requestId) {
         Call call = get(requestId);
         if (call != null) {

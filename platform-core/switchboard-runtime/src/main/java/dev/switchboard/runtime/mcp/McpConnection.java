@@ -19,15 +19,13 @@ final class McpConnection {
 
     final McpStreamableServerSession session;
     final String principalId;
-    final String protocolVersion;
     private final Map<String, SseStream> streams = new ConcurrentHashMap<>();
     final Calls calls = new Calls();
     private volatile long lastActive = System.nanoTime();
 
-    McpConnection(McpStreamableServerSession session, Principal principal, String protocolVersion) {
+    McpConnection(McpStreamableServerSession session, Principal principal) {
         this.session = session;
         this.principalId = principal == null ? null : principal.id();
-        this.protocolVersion = protocolVersion;
     }
 
     String id() {

@@ -106,11 +106,6 @@ public final class McpHost implements AutoCloseable {
         return endpoints;
     }
 
-    /** Open MCP sessions. */
-    public int sessions() {
-        return transport.sessionCount();
-    }
-
     /** Shutdown begins: no new MCP requests, listening streams end; calls in flight go on. */
     public void shutdown() {
         transport.shutdown();

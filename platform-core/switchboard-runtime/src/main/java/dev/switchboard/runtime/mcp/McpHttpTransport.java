@@ -117,11 +117,6 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
         return VERSIONS;
     }
 
-    /** Open sessions. */
-    public int sessionCount() {
-        return sessions.size();
-    }
-
     @Override
     public Mono<Void> notifyClients(String method, Object params) {
         return Mono.fromRunnable(() -> {
@@ -327,7 +322,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             return;
         }
         McpStreamableServerSession.McpStreamableServerSessionInit started = sessionFactory.startSession(init);
-        McpConnection connection = new McpConnection(started.session(), principal, init.protocolVersion());
+        McpConnection connection = new McpConnection(started.session(), principal);
         McpSchema.InitializeResult result;
         try {
             result = started.initResult().contextWrite(context(principal, connection, call.id())).block();

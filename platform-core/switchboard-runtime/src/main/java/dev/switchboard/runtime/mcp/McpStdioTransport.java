@@ -18,8 +18,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -38,7 +36,6 @@ final class McpStdioTransport implements McpServerTransportProvider {
     private final McpJsonMapper json;
     private final Map<String, McpHttpTransport.CustomMethod> customMethods;
     private final Calls calls = new Calls();
-    private final Set<Object> cancelled = ConcurrentHashMap.newKeySet();
     private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-stdio-", 0).factory());
     private volatile McpServerSession.Factory sessionFactory;
     private volatile McpServerSession session;
@@ -82,12 +79,8 @@ final class McpStdioTransport implements McpServerTransportProvider {
         }
         switch (message) {
             case McpSchema.JSONRPCNotification notification when "notifications/cancelled".equals(notification.method()) -> {
-                if (notification.params() instanceof Map<?, ?> params && params.get("requestId") != null) {
-                    Object id = params.get("requestId");
-                    if (calls.get(id) != null) {
-                        cancelled.add(key(id));
-                        calls.cancel(id);
-                    }
+                if (notification.params() instanceof Map<?, ?> params) {
+                    calls.cancel(params.get("requestId"));
                 }
             }
             case McpSchema.JSONRPCRequest request when customMethods.containsKey(request.method()) -> work.execute(() -> custom(request));
@@ -100,7 +93,6 @@ final class McpStdioTransport implements McpServerTransportProvider {
                         LOG.warn("MCP stdio: {} failed: {}", request.method(), e.toString());
                     } finally {
                         calls.end(request.id(), call);
-                        cancelled.remove(key(request.id()));
                     }
                 });
             }
@@ -124,13 +116,11 @@ final class McpStdioTransport implements McpServerTransportProvider {
         }
     }
 
-    private static String key(Object id) {
-        return id instanceof Number number ? "n" + number.longValue() : "s" + id;
-    }
-
     /** One line per message; a response to a cancelled request is dropped (the spec's SHOULD NOT). */
     private void write(Object message) {
-        if (message instanceof McpSchema.JSONRPCResponse response && response.id() != null && cancelled.contains(key(response.id()))) {
+        if (message instanceof McpSchema.JSONRPCResponse response && calls.get(response.id()) instanceof Calls.Call call
+                && call.cancelled()) {
+            // The call is registered until its response was written: a cancelled one is dropped here.
             return;
         }
         try {

@@ -4,6 +4,7 @@ import dev.switchboard.api.Principal;
 import dev.switchboard.api.SkillContext;
 import dev.switchboard.api.SkillException;
 import dev.switchboard.api.SkillResult;
+import dev.switchboard.runtime.skills.ContentHash;
 import dev.switchboard.runtime.skills.SkillFormatException;
 import dev.switchboard.runtime.skills.SkillManifest;
 import dev.switchboard.runtime.skills.SkillManifestParser;
@@ -25,16 +26,14 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -63,6 +62,8 @@ final class SkillTools implements AutoCloseable {
     private final PluginFeatures pluginFeatures;
     private final ExecutorService updates = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("mcp-catalog-sync").factory());
     private volatile List<PluginMcpFeature> plugins = List.of();
+    /** SKILL.md documents by skill content hash; pruned to the live skills on every sync. */
+    private final Map<String, Document> documents = new ConcurrentHashMap<>();
     /** One per SDK server (HTTP, stdio); touched by the updates thread only. */
     private final List<Catalog> catalogs = new ArrayList<>();
 
@@ -143,7 +144,9 @@ final class SkillTools implements AutoCloseable {
         for (Kind kind : Kind.values()) {
             wanted.put(kind, new LinkedHashMap<>());
         }
-        for (SkillManifest skill : registry.list()) {
+        List<SkillManifest> skills = registry.list();
+        documents.keySet().retainAll(skills.stream().map(SkillManifest::contentHash).toList());
+        for (SkillManifest skill : skills) {
             wanted.get(Kind.TOOL).put(skill.name(), new Entry(skill.contentHash(), () -> tool(skill), null));
             wanted.get(Kind.RESOURCE).put(uri(skill), new Entry(skill.contentHash(), () -> resource(skill), uri(skill)));
         }
@@ -395,16 +398,20 @@ final class SkillTools implements AutoCloseable {
         return "skill://" + skill.name() + "/SKILL.md";
     }
 
-    private McpServerFeatures.AsyncResourceSpecification resource(SkillManifest skill) {
-        String name = skill.name();
-        McpSchema.Resource resource = McpSchema.Resource.builder()
+    /** The {@code SKILL.md} of {@code skill} as an MCP resource. */
+    private static McpSchema.Resource skillResource(SkillManifest skill) {
+        return McpSchema.Resource.builder()
                 .uri(uri(skill))
-                .name(name)
-                .title(title(name))
+                .name(skill.name())
+                .title(title(skill.name()))
                 .description(skill.description())
                 .mimeType("text/markdown")
                 .build();
-        return new McpServerFeatures.AsyncResourceSpecification(resource, (exchange, request) -> Mono.fromCallable(() -> {
+    }
+
+    private McpServerFeatures.AsyncResourceSpecification resource(SkillManifest skill) {
+        String name = skill.name();
+        return new McpServerFeatures.AsyncResourceSpecification(skillResource(skill), (exchange, request) -> Mono.fromCallable(() -> {
             Principal caller = (Principal) exchange.transportContext().get(McpHttpTransport.PRINCIPAL);
             Document document = document(name, caller);
             if (document == null) {
@@ -415,36 +422,54 @@ final class SkillTools implements AutoCloseable {
         }));
     }
 
-    /** A skill's {@code SKILL.md} as served: its text and parsed front matter; null when the caller may not see it. */
-    record Document(String uri, String text, JsonNode frontMatter) {
+    /**
+     * A skill's {@code SKILL.md} as served: its text, and its skills-extension entry (front matter,
+     * digest, size), made once per skill version.
+     */
+    record Document(String uri, String text, Map<String, Object> entry) {
 
-        byte[] bytes() {
-            return text.getBytes(StandardCharsets.UTF_8);
+        static Document of(String uri, String text, JsonNode frontMatter) {
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("uri", uri);
+            file.put("digest", "sha256:" + ContentHash.of(text));
+            file.put("size", text.getBytes(StandardCharsets.UTF_8).length);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("uri", uri);
+            entry.put("frontmatter", JSON.convertValue(frontMatter, MAP));
+            entry.put("resources", List.of(file));
+            return new Document(uri, text, entry);
         }
     }
 
+    /** The {@code SKILL.md} of the skill {@code name}; null when there is none the caller may see. */
     Document document(String name, Principal caller) {
         SkillManifest skill = registry.get(name).orElse(null);
         if (skill == null || !SkillRegistry.allowed(skill, caller)) {
             return null;
         }
-        String text;
-        if (skill.folder() != null) {
-            try {
-                text = Files.readString(skill.folder().resolve(SkillManifestParser.FILE), StandardCharsets.UTF_8).replace("\r\n", "\n");
-            } catch (IOException e) {
-                return null;
+        // By content hash: an edit makes a new version, so the file is read once per version, not per request.
+        Document document = documents.get(skill.contentHash());
+        if (document == null) {
+            document = read(skill);
+            if (document != null) {
+                documents.put(skill.contentHash(), document);
             }
-        } else {
+        }
+        return document;
+    }
+
+    private static Document read(SkillManifest skill) {
+        if (skill.folder() == null) {
             // A plugin's skill has no file: its SKILL.md is written from its definition.
             ObjectNode front = JSON.createObjectNode().put("name", skill.name()).put("description", skill.description());
-            text = "---\nname: " + yamlString(skill.name()) + "\ndescription: " + yamlString(skill.description()) + "\n---\n\n"
+            String text = "---\nname: " + yamlString(skill.name()) + "\ndescription: " + yamlString(skill.description()) + "\n---\n\n"
                     + (skill.documentation() == null ? "" : skill.documentation()) + "\n";
-            return new Document(uri(skill), text, front);
+            return Document.of(uri(skill), text, front);
         }
         try {
-            return new Document(uri(skill), text, SkillManifestParser.frontMatter(text));
-        } catch (SkillFormatException e) {
+            String text = Files.readString(skill.folder().resolve(SkillManifestParser.FILE), StandardCharsets.UTF_8).replace("\r\n", "\n");
+            return Document.of(uri(skill), text, SkillManifestParser.frontMatter(text));
+        } catch (IOException | SkillFormatException e) {
             return null;
         }
     }
@@ -459,7 +484,7 @@ final class SkillTools implements AutoCloseable {
         for (SkillManifest skill : registry.list()) {
             Document document = document(skill.name(), caller);
             if (document != null) {
-                entries.add(entry(document));
+                entries.add(document.entry());
             }
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -476,13 +501,7 @@ final class SkillTools implements AutoCloseable {
         List<Object> resources = new ArrayList<>();
         for (SkillManifest skill : registry.list()) {
             if (SkillRegistry.allowed(skill, caller)) {
-                Map<String, Object> resource = new LinkedHashMap<>();
-                resource.put("uri", uri(skill));
-                resource.put("name", skill.name());
-                resource.put("title", title(skill.name()));
-                resource.put("description", skill.description());
-                resource.put("mimeType", "text/markdown");
-                resources.add(resource);
+                resources.add(skillResource(skill));
             }
         }
         java.util.Set<String> uris = new java.util.HashSet<>();
@@ -505,29 +524,8 @@ final class SkillTools implements AutoCloseable {
             throw McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Invalid params: no skill at " + uri).build();
         }
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("skill", entry(document));
+        result.put("skill", document.entry());
         return result;
-    }
-
-    private static Map<String, Object> entry(Document document) {
-        byte[] bytes = document.bytes();
-        Map<String, Object> file = new LinkedHashMap<>();
-        file.put("uri", document.uri());
-        file.put("digest", "sha256:" + sha256(bytes));
-        file.put("size", bytes.length);
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("uri", document.uri());
-        entry.put("frontmatter", JSON.convertValue(document.frontMatter(), MAP));
-        entry.put("resources", List.of(file));
-        return entry;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The custom methods of the skills extension, for the transport. */

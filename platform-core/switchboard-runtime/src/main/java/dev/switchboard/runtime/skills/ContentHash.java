@@ -15,13 +15,13 @@ import java.util.stream.Stream;
  * SHA-256 over a skill folder: every regular file's relative path and bytes, in path order.
  * Hidden files and Python's byte-code caches are left out: they change without the skill changing.
  */
-final class ContentHash {
+public final class ContentHash {
 
     private ContentHash() {
     }
 
-    /** SHA-256 of a text: the identity of a skill defined in code. */
-    static String of(String text) {
+    /** SHA-256 of a text's UTF-8 bytes, in lowercase hex: the identity of a skill defined in code, a file's digest. */
+    public static String of(String text) {
         MessageDigest digest = sha256();
         return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
     }
