@@ -18,10 +18,24 @@ public interface GatewayExchange extends RequestView {
     Optional<Principal> principal();
 
     /**
+     * Establishes who the request comes from, for the rest of the chain, the route and the core
+     * (event isolation, job ownership, skill and MCP tool visibility): a filter that verified a
+     * credential itself calls this instead of contributing an {@link Authenticator}. The
+     * authenticators are then not consulted for this request, and an authentication failure
+     * they reported earlier is forgotten.
+     *
+     * @since 0.1.0
+     */
+    void authenticate(Principal principal);
+
+    /**
      * Sets a request header as later filters and the route will see it (replacing any value the
      * client sent), e.g. an identity header for the resource.
      */
     void setRequestHeader(String name, String value);
+
+    /** Removes a request header, so that later filters and the route do not see what the client sent. */
+    void removeRequestHeader(String name);
 
     /** A value attached to this request by an earlier filter; JAX-RS resources see it as a request property. */
     Optional<Object> attribute(String name);

@@ -26,6 +26,11 @@ final class GatewayRequest extends HttpServletRequestWrapper {
         overrides.put(name, value);
     }
 
+    /** Hides the client's header; recorded as an override without a value. */
+    void removeHeader(String name) {
+        overrides.put(name, null);
+    }
+
     @Override
     public String getHeader(String name) {
         return overrides.containsKey(name) ? overrides.get(name) : super.getHeader(name);
@@ -34,7 +39,8 @@ final class GatewayRequest extends HttpServletRequestWrapper {
     @Override
     public Enumeration<String> getHeaders(String name) {
         if (overrides.containsKey(name)) {
-            return Collections.enumeration(List.of(overrides.get(name)));
+            String value = overrides.get(name);
+            return Collections.enumeration(value == null ? List.of() : List.of(value));
         }
         return super.getHeaders(name);
     }
@@ -43,13 +49,16 @@ final class GatewayRequest extends HttpServletRequestWrapper {
     public Enumeration<String> getHeaderNames() {
         Set<String> names = new LinkedHashSet<>();
         for (Enumeration<String> e = super.getHeaderNames(); e.hasMoreElements(); ) {
-            names.add(e.nextElement());
-        }
-        for (String name : overrides.keySet()) {
-            if (names.stream().noneMatch(n -> n.equalsIgnoreCase(name))) {
+            String name = e.nextElement();
+            if (!overrides.containsKey(name) || overrides.get(name) != null) {
                 names.add(name);
             }
         }
+        overrides.forEach((name, value) -> {
+            if (value != null && names.stream().noneMatch(n -> n.equalsIgnoreCase(name))) {
+                names.add(name);
+            }
+        });
         return Collections.enumeration(new ArrayList<>(names));
     }
 
@@ -61,6 +70,9 @@ final class GatewayRequest extends HttpServletRequestWrapper {
 
     @Override
     public long getDateHeader(String name) {
+        if (overrides.containsKey(name) && overrides.get(name) == null) {
+            return -1;
+        }
         if (overrides.containsKey(name)) {
             throw new IllegalArgumentException("header " + name.toLowerCase(Locale.ROOT) + " was set by a gateway filter as text");
         }

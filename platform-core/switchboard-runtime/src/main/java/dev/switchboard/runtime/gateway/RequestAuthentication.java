@@ -70,6 +70,13 @@ public final class RequestAuthentication {
         return Optional.ofNullable(principal);
     }
 
+    /** The principal a gateway filter established; it replaces whatever the authenticators would say. */
+    synchronized void authenticated(Principal established) {
+        principal = established;
+        failure = null;
+        resolved = true;
+    }
+
     private Principal resolve(HttpServletRequest request) {
         if (settings == null) {
             return null;

@@ -39,8 +39,18 @@ final class ServletExchange extends ServletRequestView implements GatewayExchang
     }
 
     @Override
+    public void authenticate(Principal principal) {
+        RequestAuthentication.of(request).authenticated(java.util.Objects.requireNonNull(principal, "principal"));
+    }
+
+    @Override
     public void setRequestHeader(String name, String value) {
-        request.setHeader(name, value);
+        request.setHeader(name, java.util.Objects.requireNonNull(value, "value"));
+    }
+
+    @Override
+    public void removeRequestHeader(String name) {
+        request.removeHeader(name);
     }
 
     @Override
