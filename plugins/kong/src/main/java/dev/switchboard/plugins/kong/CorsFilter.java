@@ -1,0 +1,124 @@
+package dev.switchboard.plugins.kong;
+
+import dev.switchboard.api.GatewayChain;
+import dev.switchboard.api.GatewayExchange;
+import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.plugins.kong.policy.CorsConf;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Kong's {@code cors} plugin (priority 2000): answers preflight requests with 200 before any
+ * authentication runs, and adds the CORS headers to every other answer, refusals included, so a
+ * browser can read a 401 or a 429.
+ */
+final class CorsFilter implements GatewayFilter {
+
+    private final Gateway gateway;
+
+    CorsFilter(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public int priority() {
+        return 2000;
+    }
+
+    @Override
+    public String name() {
+        return "kong-cors";
+    }
+
+    @Override
+    public void filter(GatewayExchange exchange, GatewayChain chain) throws Exception {
+        Optional<CorsConf> found = gateway.match(exchange).flatMap(m -> m.plugin("cors", CorsConf.class));
+        if (found.isEmpty()) {
+            chain.proceed();
+            return;
+        }
+        CorsConf conf = found.get();
+        boolean preflight = exchange.method().equals("OPTIONS") && exchange.header("Access-Control-Request-Method").isPresent();
+        boolean allowAll = origin(exchange, conf);
+        credentials(exchange, conf, allowAll);
+        if (preflight) {
+            String headers = conf.headers().isEmpty()
+                    ? exchange.header("Access-Control-Request-Headers").orElse(null)
+                    : String.join(",", conf.headers());
+            if (headers != null && !headers.isEmpty()) {
+                exchange.setResponseHeader("Access-Control-Allow-Headers", headers);
+            }
+            exchange.setResponseHeader("Access-Control-Allow-Methods", String.join(",", conf.methods()));
+            if (conf.maxAge() != null) {
+                exchange.setResponseHeader("Access-Control-Max-Age", conf.maxAge().toString());
+            }
+            if (conf.privateNetwork() && exchange.header("Access-Control-Request-Private-Network").orElse("").equals("true")) {
+                exchange.setResponseHeader("Access-Control-Allow-Private-Network", "true");
+            }
+            if (!conf.preflightContinue()) {
+                exchange.respond(200, null, null);
+                return;
+            }
+        } else if (!conf.exposedHeaders().isEmpty()) {
+            exchange.setResponseHeader("Access-Control-Expose-Headers", String.join(",", conf.exposedHeaders()));
+        }
+        chain.proceed();
+    }
+
+    /** Sets {@code Access-Control-Allow-Origin} as Kong does; returns whether every origin is allowed. */
+    private static boolean origin(GatewayExchange exchange, CorsConf conf) {
+        if (conf.allowsAll()) {
+            exchange.setResponseHeader("Access-Control-Allow-Origin", "*");
+            return true;
+        }
+        exchange.addResponseHeader("Vary", "Origin");
+        if (conf.origins().size() == 1 && CorsConf.plain(conf.origins().getFirst())) {
+            exchange.setResponseHeader("Access-Control-Allow-Origin", conf.origins().getFirst());
+            return false;
+        }
+        Optional<String> origin = exchange.header("Origin");
+        if (origin.isEmpty()) {
+            return false;
+        }
+        String normalized = normalize(origin.get());
+        for (String allowed : conf.origins()) {
+            if (CorsConf.plain(allowed) && normalize(allowed).equals(normalized)) {
+                exchange.setResponseHeader("Access-Control-Allow-Origin", origin.get());
+                return false;
+            }
+        }
+        for (Pattern pattern : conf.patterns()) {
+            if (pattern.matcher(origin.get()).matches()) {
+                exchange.setResponseHeader("Access-Control-Allow-Origin", origin.get());
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static void credentials(GatewayExchange exchange, CorsConf conf, boolean allowAll) {
+        // credentials with every origin allowed is refused when the policy loads (CorsConf).
+        if (conf.credentials() && !allowAll) {
+            exchange.setResponseHeader("Access-Control-Allow-Credentials", "true");
+        }
+    }
+
+    /** {@code scheme://host[:port]} in lower case, without the scheme's default port. */
+    static String normalize(String origin) {
+        try {
+            URI uri = URI.create(origin.strip());
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return origin.strip().toLowerCase(Locale.ROOT);
+            }
+            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+            int port = uri.getPort();
+            boolean defaultPort = port == -1 || scheme.equals("http") && port == 80 || scheme.equals("https") && port == 443;
+            return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+        } catch (IllegalArgumentException e) {
+            return origin.strip().toLowerCase(Locale.ROOT);
+        }
+    }
+}

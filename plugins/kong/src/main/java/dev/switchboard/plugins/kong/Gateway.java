@@ -1,0 +1,68 @@
+package dev.switchboard.plugins.kong;
+
+import dev.switchboard.api.GatewayExchange;
+import dev.switchboard.plugins.kong.policy.Policy;
+import dev.switchboard.plugins.kong.policy.RateLimitConf;
+import dev.switchboard.plugins.kong.ratelimit.Counters;
+import dev.switchboard.plugins.kong.ratelimit.LocalCounters;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * What the plugin's filters share: the policy in force, the local rate-limit counters, the
+ * configuration and the clock. One per plugin version; a reload of the policy file swaps the
+ * policy under it, while requests already inside the chain finish with the one they matched.
+ */
+final class Gateway {
+
+    /** The request attribute holding the request's {@link Policy.Match}, computed once per request. */
+    static final String MATCH = "kong.match";
+    /** The request attribute holding the authenticated {@code Consumer}. */
+    static final String CONSUMER = "kong.consumer";
+    /** The request attribute holding the {@code JwtCredential} that authenticated the request. */
+    static final String CREDENTIAL = "kong.credential";
+
+    final KongConfig config;
+    final Clock clock;
+    final Counters local = new LocalCounters();
+    private final PolicySource source;
+
+    Gateway(KongConfig config, PolicySource source, Clock clock) {
+        this.config = config;
+        this.source = source;
+        this.clock = clock;
+    }
+
+    Optional<PolicySource> source() {
+        return Optional.ofNullable(source);
+    }
+
+    /** The policy in force, if any. */
+    Optional<Policy> policy() {
+        return source == null ? Optional.empty() : Optional.ofNullable(source.state().policy());
+    }
+
+    /** The plugins that apply to this request; the first filter to ask fixes it for the whole request. */
+    Optional<Policy.Match> match(GatewayExchange exchange) {
+        Optional<Object> attached = exchange.attribute(MATCH);
+        if (attached.isPresent()) {
+            return Optional.of((Policy.Match) attached.get());
+        }
+        Optional<Policy.Match> match = policy().map(policy -> policy.match(exchange));
+        match.ifPresent(m -> exchange.setAttribute(MATCH, m));
+        return match;
+    }
+
+    /** The counters a rate-limiting config uses. */
+    Counters counters(RateLimitConf conf) {
+        return local;
+    }
+
+    void close() {
+        local.close();
+        if (source != null) {
+            source.close();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.switchboard.plugins.kong;
+
+import dev.switchboard.api.GatewayChain;
+import dev.switchboard.api.GatewayExchange;
+import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.api.Principal;
+import dev.switchboard.plugins.kong.jwt.KongJwt;
+import dev.switchboard.plugins.kong.policy.Consumer;
+import dev.switchboard.plugins.kong.policy.JwtConf;
+import dev.switchboard.plugins.kong.policy.JwtCredential;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Kong's {@code jwt} plugin (priority 1450). On success the request carries the principal to the
+ * core (event isolation, job ownership, skill and MCP tool visibility) and, as behind Kong, the
+ * {@code X-Consumer-*} and {@code X-Credential-Identifier} headers to the route.
+ */
+final class JwtFilter implements GatewayFilter {
+
+    static final String CONTENT_TYPE = "application/json; charset=utf-8";
+
+    private final Gateway gateway;
+
+    JwtFilter(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public int priority() {
+        return 1450;
+    }
+
+    @Override
+    public String name() {
+        return "kong-jwt";
+    }
+
+    @Override
+    public void filter(GatewayExchange exchange, GatewayChain chain) throws Exception {
+        Optional<JwtConf> found = gateway.match(exchange).flatMap(m -> m.plugin("jwt", JwtConf.class));
+        if (found.isEmpty() || !found.get().runOnPreflight() && exchange.method().equals("OPTIONS")) {
+            chain.proceed();
+            return;
+        }
+        JwtConf conf = found.get();
+        double now = gateway.clock.millis() / 1000.0;
+        KongJwt.Result result = KongJwt.authenticate(exchange, conf, gateway.policy().orElseThrow(), now, gateway.config.clockSkew());
+        switch (result) {
+            case KongJwt.Authenticated ok -> {
+                consumerHeaders(exchange, ok.consumer());
+                exchange.setRequestHeader("X-Credential-Identifier", ok.credential().key());
+                exchange.removeRequestHeader("X-Anonymous-Consumer");
+                exchange.setAttribute(Gateway.CONSUMER, ok.consumer());
+                exchange.setAttribute(Gateway.CREDENTIAL, ok.credential());
+                exchange.authenticate(principal(ok.consumer(), ok.credential(), ok.claims()));
+                chain.proceed();
+            }
+            case KongJwt.Rejected rejected -> {
+                Optional<Consumer> anonymous = conf.anonymousConsumer().map(name -> gateway.policy().orElseThrow().consumers().get(name));
+                if (anonymous.isPresent()) {
+                    consumerHeaders(exchange, anonymous.get());
+                    exchange.removeRequestHeader("X-Credential-Identifier");
+                    exchange.setRequestHeader("X-Anonymous-Consumer", "true");
+                    exchange.setAttribute(Gateway.CONSUMER, anonymous.get());
+                    exchange.authenticate(new Principal(anonymous.get().displayName(), Set.of(),
+                            Map.of("authenticator", "kong-jwt", "consumer_id", anonymous.get().id(), "anonymous", "true")));
+                    chain.proceed();
+                    return;
+                }
+                exchange.setResponseHeader("WWW-Authenticate", rejected.challenge());
+                exchange.respond(rejected.status(), CONTENT_TYPE, rejected.body());
+            }
+        }
+    }
+
+    private static void consumerHeaders(GatewayExchange exchange, Consumer consumer) {
+        exchange.setRequestHeader("X-Consumer-ID", consumer.id());
+        set(exchange, "X-Consumer-Custom-ID", consumer.customId());
+        set(exchange, "X-Consumer-Username", consumer.username());
+    }
+
+    private static void set(GatewayExchange exchange, String header, String value) {
+        if (value == null) {
+            exchange.removeRequestHeader(header);
+        } else {
+            exchange.setRequestHeader(header, value);
+        }
+    }
+
+    /**
+     * The principal of a verified token: its id is the subject claim (by default {@code sub}), else
+     * the consumer's name; its roles are the roles and permissions claims.
+     */
+    private Principal principal(Consumer consumer, JwtCredential credential, Map<String, Object> claims) {
+        Object subject = claims.get(gateway.config.subjectClaim());
+        String id = subject instanceof String s && !s.isBlank() ? s : consumer.displayName();
+        Set<String> roles = new LinkedHashSet<>();
+        addAll(roles, claims.get(gateway.config.rolesClaim()));
+        addAll(roles, claims.get(gateway.config.permissionsClaim()));
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("authenticator", "kong-jwt");
+        attributes.put("consumer_id", consumer.id());
+        if (consumer.username() != null) {
+            attributes.put("consumer_username", consumer.username());
+        }
+        if (consumer.customId() != null) {
+            attributes.put("consumer_custom_id", consumer.customId());
+        }
+        attributes.put("credential", credential.key());
+        return new Principal(id, roles, attributes);
+    }
+
+    private static void addAll(Set<String> roles, Object claim) {
+        if (claim instanceof String text) {
+            for (String role : text.trim().split("\\s+")) {
+                if (!role.isEmpty()) {
+                    roles.add(role);
+                }
+            }
+        } else if (claim instanceof Collection<?> values) {
+            for (Object value : values) {
+                if (value instanceof String role && !role.isBlank()) {
+                    roles.add(role);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package dev.switchboard.plugins.kong;
+
+/**
+ * The {@code kong:} section of {@code switchboard.yaml}; keys, defaults and explanations are in
+ * {@code META-INF/switchboard/config.schema.json} and docs/kong.md.
+ */
+public record KongConfig(String declarativeConfig, boolean watch, String subjectClaim, String rolesClaim, String permissionsClaim,
+                         int clockSkew) {
+}

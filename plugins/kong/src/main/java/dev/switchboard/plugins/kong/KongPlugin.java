@@ -1,0 +1,58 @@
+package dev.switchboard.plugins.kong;
+
+import dev.switchboard.api.Health;
+import dev.switchboard.api.Platform;
+import dev.switchboard.api.SwitchboardPlugin;
+import org.pf4j.Extension;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The kong plugin: Kong's {@code jwt}, {@code rate-limiting} and {@code cors} plugins run in
+ * process, configured by a Kong declarative config file ({@code kong.declarative_config}), so the
+ * same policy can move to a real Kong unchanged. docs/kong.md is the manual.
+ */
+@Extension
+public final class KongPlugin implements SwitchboardPlugin {
+
+    private Gateway gateway;
+
+    @Override
+    public void start(Platform platform) throws Exception {
+        KongConfig config = platform.config().bind(KongConfig.class);
+        PolicySource source = null;
+        if (!config.declarativeConfig().isBlank()) {
+            Path file = Path.of(config.declarativeConfig());
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("kong.declarative_config: no file at " + file.toAbsolutePath());
+            }
+            source = new PolicySource(file, platform.log(), () -> { });
+            if (!source.reload()) {
+                // The first read has no previous policy to fall back on: the plugin fails alone.
+                throw new IllegalArgumentException("kong.declarative_config: " + source.state().error());
+            }
+        }
+        gateway = new Gateway(config, source, Clock.systemUTC());
+        platform.filter(new CorsFilter(gateway));
+        platform.filter(new JwtFilter(gateway));
+        platform.filter(new RateLimitFilter(gateway, platform.log()));
+        KongStatus status = new KongStatus(gateway, platform.plugin().version());
+        platform.jaxrs(status);
+        platform.healthCheck("gateway", status::health);
+        if (source != null && config.watch()) {
+            source.watch();
+        }
+        platform.log().info("kong {}: {}", platform.plugin().version(), source == null
+                ? "inactive (no kong.declarative_config): every request passes through"
+                : "policy " + source.file() + (config.watch() ? ", watched" : ""));
+    }
+
+    @Override
+    public void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+}
