@@ -39,33 +39,11 @@ public final class Signatures {
     public static String sign(JwtAlgorithm algorithm, Key key, String header, String payload) {
         String input = Base64Url.encode(header.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
                 + Base64Url.encode(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        byte[] signature = algorithm.jjwt().digest(new SignRequest(key, input.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        byte[] signature = algorithm.jjwt().digest(new Request(key, input.getBytes(java.nio.charset.StandardCharsets.US_ASCII), null));
         return input + "." + Base64Url.encode(signature);
     }
 
-    private record SignRequest(Key key, byte[] payload) implements io.jsonwebtoken.security.SecureRequest<InputStream, Key> {
-
-        @Override
-        public InputStream getPayload() {
-            return new ByteArrayInputStream(payload);
-        }
-
-        @Override
-        public Key getKey() {
-            return key;
-        }
-
-        @Override
-        public Provider getProvider() {
-            return null;
-        }
-
-        @Override
-        public SecureRandom getSecureRandom() {
-            return null;
-        }
-    }
-
+    /** What jjwt's algorithms take: the key and the signing input, and for a verification the signature. */
     private record Request(Key key, byte[] payload, byte[] digest) implements VerifySecureDigestRequest<Key> {
 
         @Override
