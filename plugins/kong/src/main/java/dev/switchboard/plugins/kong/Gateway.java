@@ -5,8 +5,11 @@ import dev.switchboard.plugins.kong.policy.Policy;
 import dev.switchboard.plugins.kong.policy.RateLimitConf;
 import dev.switchboard.plugins.kong.ratelimit.Counters;
 import dev.switchboard.plugins.kong.ratelimit.LocalCounters;
+import dev.switchboard.plugins.kong.ratelimit.RedisCounters;
 
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
@@ -26,6 +29,7 @@ final class Gateway {
     final KongConfig config;
     final Clock clock;
     final Counters local = new LocalCounters();
+    private final Map<RateLimitConf.Redis, RedisCounters> redis = new ConcurrentHashMap<>();
     private final PolicySource source;
 
     Gateway(KongConfig config, PolicySource source, Clock clock) {
@@ -54,13 +58,19 @@ final class Gateway {
         return match;
     }
 
-    /** The counters a rate-limiting config uses. */
+    /** The counters a rate-limiting config uses: this process's, or a Redis server's (one client per server). */
     Counters counters(RateLimitConf conf) {
-        return local;
+        return conf.redis() == null ? local : redis.computeIfAbsent(conf.redis(), RedisCounters::new);
+    }
+
+    /** The Redis-backed counters of a server the policy names, for the health check. */
+    RedisCounters redis(RateLimitConf.Redis server) {
+        return redis.computeIfAbsent(server, RedisCounters::new);
     }
 
     void close() {
         local.close();
+        redis.values().forEach(RedisCounters::close);
         if (source != null) {
             source.close();
         }

@@ -2,15 +2,12 @@ package dev.switchboard.plugins.kong;
 
 import dev.switchboard.plugins.kong.jwt.JwtAlgorithm;
 import dev.switchboard.runtime.plugins.PluginState;
-import dev.switchboard.testkit.PluginJarBuilder;
 import dev.switchboard.testkit.SwitchboardExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -62,7 +59,7 @@ class KongPluginIT {
     @RegisterExtension
     static SwitchboardExtension switchboard = SwitchboardExtension.builder()
             .plugin(Path.of(System.getProperty("plugin.jar")))
-            .plugin(echoPlugin())
+            .plugin(EchoPlugin.build(HOME))
             .set("kong.declarative_config", POLICY.toString())
             .build();
 
@@ -145,53 +142,6 @@ class KongPluginIT {
                             config: {secret_is_base64: true}
                 """.formatted(ALICE_SECRET, Tokens.yamlBlock(Tokens.pem(RSA.getPublic()), 10),
                 Tokens.yamlBlock(Tokens.pem(EC.getPublic()), 10), concurrentLimit);
-    }
-
-    /** A plugin whose route answers with what the route sees: Kong's upstream headers. */
-    private static Path echoPlugin() {
-        try {
-            return PluginJarBuilder.plugin("echo", "1.0.0").requires(">=0.1.0").source("""
-                    package test.echo;
-
-                    import dev.switchboard.api.*;
-                    import jakarta.ws.rs.*;
-                    import jakarta.ws.rs.core.*;
-                    import org.pf4j.Extension;
-
-                    @Extension
-                    public class EchoPlugin implements SwitchboardPlugin {
-                        @Override
-                        public void start(Platform platform) {
-                            platform.jaxrs(new Echo());
-                        }
-
-                        @Path("/api/echo")
-                        public static class Echo {
-                            @GET
-                            @Produces("application/json")
-                            public String root(@Context HttpHeaders headers) {
-                                return echo(headers);
-                            }
-
-                            @GET
-                            @Path("{rest: .+}")
-                            @Produces("application/json")
-                            public String echo(@Context HttpHeaders headers) {
-                                StringBuilder json = new StringBuilder("{");
-                                for (String name : new String[] {"X-Consumer-ID", "X-Consumer-Custom-ID", "X-Consumer-Username",
-                                        "X-Credential-Identifier", "X-Anonymous-Consumer"}) {
-                                    String value = headers.getHeaderString(name);
-                                    if (json.length() > 1) json.append(',');
-                                    json.append('"').append(name).append("\\":").append(value == null ? "null" : "\\"" + value + "\\"");
-                                }
-                                return json.append('}').toString();
-                            }
-                        }
-                    }
-                    """).build(Files.createDirectories(HOME.resolve("echo")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String alice(Map<String, Object> extra) {

@@ -16,13 +16,13 @@ record Node(JsonNode json, String path) {
         return new Node(json, "");
     }
 
+    /** The named field; a missing one (or any field of a missing or non-object node) is a null node. */
     Node field(String name) {
-        return new Node(json.get(name), path.isEmpty() ? name : path + "." + name);
+        return new Node(json != null && json.isObject() ? json.get(name) : null, path.isEmpty() ? name : path + "." + name);
     }
 
     boolean has(String name) {
-        JsonNode value = json.get(name);
-        return value != null && !value.isNull();
+        return !field(name).isNull();
     }
 
     boolean isNull() {

@@ -40,6 +40,12 @@ public record RateLimitConf(Map<Period, Long> limits, String limitBy, String hea
 
     /** A Redis server: Kong's {@code config.redis} (or the older flat {@code redis_*} fields). */
     public record Redis(String host, int port, int timeoutMillis, String username, String password, int database, boolean ssl) {
+
+        /** Where the server is, never the password. */
+        @Override
+        public String toString() {
+            return (ssl ? "rediss://" : "redis://") + host + ":" + port + "/" + database;
+        }
     }
 
     private static final Set<String> REDIS_FIELDS = Set.of("host", "port", "timeout", "connect_timeout", "send_timeout", "read_timeout",
@@ -101,9 +107,6 @@ public record RateLimitConf(Map<Period, Long> limits, String limitBy, String hea
         String policy = config.field("policy").oneOf("local", Set.of("local", "cluster", "redis"));
         if (policy.equals("cluster")) {
             throw config.field("policy").error("cluster keeps counters in Kong's database, which Switchboard has not: use local or redis");
-        }
-        if (policy.equals("redis")) {
-            throw config.field("policy").error("redis is not available in this version of the kong plugin yet: use local");
         }
         int errorCode = config.field("error_code").integer(400, 599).orElse(429L).intValue();
         return new RateLimitConf(Map.copyOf(limits), limitBy, headerName, path, policy,

@@ -74,6 +74,10 @@ class PolicyParserTest {
                 "plugins[0].config: at least one of these fields must be set: second, minute, hour, day, month, year");
         refused("_format_version: \"3.0\"\nplugins: [{name: rate-limiting, config: {minute: 5, policy: cluster}}]",
                 "plugins[0].config.policy: cluster keeps counters in Kong's database, which Switchboard has not: use local or redis");
+        refused("_format_version: \"3.0\"\nplugins: [{name: rate-limiting, config: {minute: 5, policy: redis}}]",
+                "plugins[0].config.redis.host: required when policy is redis");
+        refused("_format_version: \"3.0\"\nplugins: [{name: rate-limiting, config: {minute: 5, policy: redis, redis: {host: h, port: 0}}}]",
+                "plugins[0].config.redis.port: expected a whole number from 1 to 65535, got 0");
         refused("_format_version: \"3.0\"\nplugins: [{name: jwt, config: {maximum_expiration: 60}}]",
                 "plugins[0].config.maximum_expiration: needs 'exp' in claims_to_verify (as in Kong)");
         refused("_format_version: \"3.0\"\nplugins: [{name: jwt, route: nowhere}]", "plugins[0].route: no route 'nowhere' in this file");
