@@ -8,6 +8,7 @@ import dev.switchboard.plugins.kong.ratelimit.LocalCounters;
 import dev.switchboard.plugins.kong.ratelimit.RedisCounters;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
@@ -25,6 +26,8 @@ final class Gateway {
     static final String CONSUMER = "kong.consumer";
     /** The request attribute holding the {@code JwtCredential} that authenticated the request. */
     static final String CREDENTIAL = "kong.credential";
+    /** The request attribute set when a trusted Kong in front authenticated the request. */
+    static final String PROXY_AUTHENTICATED = "kong.proxy-authenticated";
 
     final KongConfig config;
     final Clock clock;
@@ -32,10 +35,53 @@ final class Gateway {
     private final Map<RateLimitConf.Redis, RedisCounters> redis = new ConcurrentHashMap<>();
     private final PolicySource source;
 
+    private final List<AddressRange> trustedProxies;
+
     Gateway(KongConfig config, PolicySource source, Clock clock) {
         this.config = config;
         this.source = source;
         this.clock = clock;
+        try {
+            this.trustedProxies = config.trustedProxies().stream().map(AddressRange::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("kong.trusted_proxies: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code address} is one of {@code kong.trusted_proxies}. */
+    boolean trustedProxy(String address) {
+        for (AddressRange range : trustedProxies) {
+            if (range.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The client's address: the connection's, or behind trusted proxies the nearest address in
+     * {@code X-Forwarded-For} that is not itself a trusted proxy.
+     */
+    String clientAddress(GatewayExchange exchange) {
+        String address = exchange.remoteAddress();
+        if (!trustedProxy(address)) {
+            return address;
+        }
+        List<String> hops = new java.util.ArrayList<>();
+        for (String header : exchange.headers("X-Forwarded-For")) {
+            for (String hop : header.split(",")) {
+                if (!hop.isBlank()) {
+                    hops.add(hop.strip());
+                }
+            }
+        }
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            if (!trustedProxy(hops.get(i))) {
+                return hops.get(i);
+            }
+            address = hops.get(i);
+        }
+        return address;
     }
 
     Optional<PolicySource> source() {

@@ -9,9 +9,7 @@ import dev.switchboard.plugins.kong.policy.Consumer;
 import dev.switchboard.plugins.kong.policy.JwtConf;
 import dev.switchboard.plugins.kong.policy.JwtCredential;
 
-import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +42,9 @@ final class JwtFilter implements GatewayFilter {
     @Override
     public void filter(GatewayExchange exchange, GatewayChain chain) throws Exception {
         Optional<JwtConf> found = gateway.match(exchange).flatMap(m -> m.plugin("jwt", JwtConf.class));
-        if (found.isEmpty() || !found.get().runOnPreflight() && exchange.method().equals("OPTIONS")) {
+        if (found.isEmpty() || !found.get().runOnPreflight() && exchange.method().equals("OPTIONS")
+                || exchange.attribute(Gateway.PROXY_AUTHENTICATED).isPresent()) {
+            // Behind a trusted Kong that authenticated the request already, its word stands.
             chain.proceed();
             return;
         }
@@ -98,11 +98,6 @@ final class JwtFilter implements GatewayFilter {
      * the consumer's name; its roles are the roles and permissions claims.
      */
     private Principal principal(Consumer consumer, JwtCredential credential, Map<String, Object> claims) {
-        Object subject = claims.get(gateway.config.subjectClaim());
-        String id = subject instanceof String s && !s.isBlank() ? s : consumer.displayName();
-        Set<String> roles = new LinkedHashSet<>();
-        addAll(roles, claims.get(gateway.config.rolesClaim()));
-        addAll(roles, claims.get(gateway.config.permissionsClaim()));
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("authenticator", "kong-jwt");
         attributes.put("consumer_id", consumer.id());
@@ -113,22 +108,7 @@ final class JwtFilter implements GatewayFilter {
             attributes.put("consumer_custom_id", consumer.customId());
         }
         attributes.put("credential", credential.key());
-        return new Principal(id, roles, attributes);
-    }
-
-    private static void addAll(Set<String> roles, Object claim) {
-        if (claim instanceof String text) {
-            for (String role : text.trim().split("\\s+")) {
-                if (!role.isEmpty()) {
-                    roles.add(role);
-                }
-            }
-        } else if (claim instanceof Collection<?> values) {
-            for (Object value : values) {
-                if (value instanceof String role && !role.isBlank()) {
-                    roles.add(role);
-                }
-            }
-        }
+        return new Principal(Claims.subject(claims, gateway.config).orElse(consumer.displayName()), Claims.roles(claims, gateway.config),
+                attributes);
     }
 }

@@ -5,5 +5,5 @@ package dev.switchboard.plugins.kong;
  * {@code META-INF/switchboard/config.schema.json} and docs/kong.md.
  */
 public record KongConfig(String declarativeConfig, boolean watch, String subjectClaim, String rolesClaim, String permissionsClaim,
-                         int clockSkew) {
+                         int clockSkew, java.util.List<String> trustedProxies) {
 }

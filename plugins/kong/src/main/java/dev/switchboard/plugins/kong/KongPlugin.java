@@ -35,6 +35,7 @@ public final class KongPlugin implements SwitchboardPlugin {
             }
         }
         gateway = new Gateway(config, source, Clock.systemUTC());
+        platform.filter(new TrustedProxyFilter(gateway));
         platform.filter(new CorsFilter(gateway));
         platform.filter(new JwtFilter(gateway));
         platform.filter(new RateLimitFilter(gateway, platform.log()));

@@ -172,11 +172,11 @@ class KongPluginIT {
     private static final String KONG_JSON = "application/json;charset=utf-8";
 
     @Test
-    void startsWithKongsThreeFiltersAtKongsPriorities() {
+    void startsWithKongsFiltersAtKongsPriorities() {
         var kong = switchboard.plugin("kong").orElseThrow();
         assertThat(kong.state()).isEqualTo(PluginState.STARTED);
         assertThat(kong.filters()).extracting(f -> f.name() + "@" + f.priority())
-                .containsExactlyInAnyOrder("kong-cors@2000", "kong-jwt@1450", "kong-rate-limiting@910");
+                .containsExactlyInAnyOrder("kong-trusted-proxy@2100", "kong-cors@2000", "kong-jwt@1450", "kong-rate-limiting@910");
     }
 
     @Test
