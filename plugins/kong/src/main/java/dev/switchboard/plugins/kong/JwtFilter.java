@@ -43,7 +43,7 @@ final class JwtFilter implements GatewayFilter {
     public void filter(GatewayExchange exchange, GatewayChain chain) throws Exception {
         Optional<JwtConf> found = gateway.match(exchange).flatMap(m -> m.plugin("jwt", JwtConf.class));
         if (found.isEmpty() || !found.get().runOnPreflight() && exchange.method().equals("OPTIONS")
-                || exchange.attribute(Gateway.PROXY_AUTHENTICATED).isPresent()) {
+                || exchange.attribute(Gateway.PROXY_AUTHENTICATED).isPresent() || tokenEndpoint(exchange)) {
             // Behind a trusted Kong that authenticated the request already, its word stands.
             chain.proceed();
             return;
@@ -77,6 +77,12 @@ final class JwtFilter implements GatewayFilter {
                 exchange.respond(rejected.status(), CONTENT_TYPE, rejected.body());
             }
         }
+    }
+
+    /** The embedded token endpoints are how a client gets a token: they cannot require one. */
+    private boolean tokenEndpoint(GatewayExchange exchange) {
+        return gateway.config.tokens().enabled() && exchange.method().equals("POST")
+                && (exchange.path().equals(AuthResource.TOKEN_PATH) || exchange.path().equals(AuthResource.REFRESH_PATH));
     }
 
     private static void consumerHeaders(GatewayExchange exchange, Consumer consumer) {

@@ -42,6 +42,9 @@ public final class KongPlugin implements SwitchboardPlugin {
         KongStatus status = new KongStatus(gateway, platform.plugin().version());
         platform.jaxrs(status);
         platform.healthCheck("gateway", status::health);
+        if (config.tokens().enabled()) {
+            platform.jaxrs(new AuthResource(gateway, new TokenService(config, Clock.systemUTC())));
+        }
         if (source != null && config.watch()) {
             source.watch();
         }

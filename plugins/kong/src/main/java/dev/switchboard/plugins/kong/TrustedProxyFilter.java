@@ -57,7 +57,7 @@ final class TrustedProxyFilter implements GatewayFilter {
         Optional<String> customId = exchange.header("X-Consumer-Custom-ID");
         if (consumerId.isPresent() || username.isPresent() || customId.isPresent()) {
             Consumer consumer = new Consumer(consumerId.or(() -> username).or(() -> customId).orElseThrow(), username.orElse(null),
-                    customId.orElse(null));
+                    customId.orElse(null), List.of());
             boolean anonymous = exchange.header("X-Anonymous-Consumer").orElse("").equalsIgnoreCase("true");
             Optional<String> credential = anonymous ? Optional.empty() : exchange.header("X-Credential-Identifier");
             exchange.setAttribute(Gateway.CONSUMER, consumer);

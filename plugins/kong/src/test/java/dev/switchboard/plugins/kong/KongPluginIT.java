@@ -260,6 +260,15 @@ class KongPluginIT {
     private static final String EVENT = "{\"type\":\"progress\",\"data\":{\"step\":1}}";
 
     @Test
+    void theTokenEndpointsAreOffByDefault() throws Exception {
+        HttpResponse<String> token = switchboard.send(HttpRequest.newBuilder(switchboard.uri("/api/auth/token"))
+                .header("Authorization", "Bearer " + alice(Map.of())).POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertThat(token.statusCode()).isEqualTo(404);
+        assertKong401(switchboard.send(HttpRequest.newBuilder(switchboard.uri("/api/auth/token"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build()), "{\"message\":\"Unauthorized\"}", "Bearer");
+    }
+
+    @Test
     void thePrincipalReachesTheCore() throws Exception {
         // Publishing takes the role "publisher": the token's roles claim must reach the core.
         HttpResponse<String> allowed = switchboard.publish(alice(Map.of()), "student.progress", EVENT);

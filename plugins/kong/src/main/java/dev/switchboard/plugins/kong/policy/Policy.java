@@ -13,9 +13,20 @@ import java.util.Optional;
  * @param source      where it was read from
  * @param credentials JWT credentials by their {@code key}
  * @param consumers   consumers by id and by username (for {@code anonymous})
+ * @param basicCredentials consumers' {@code basicauth_credentials} by username
  */
 public record Policy(String source, List<Consumer> consumerList, Map<String, JwtCredential> credentials,
-                     Map<String, Consumer> consumers, List<Route> routes, Map<String, PluginConf> global) {
+                     Map<String, Consumer> consumers, List<Route> routes, Map<String, PluginConf> global,
+                     Map<String, BasicCredential> basicCredentials) {
+
+    /** A consumer's {@code basicauth_credentials} entry: what {@code POST /api/auth/token} accepts. */
+    public record BasicCredential(String username, String password, Consumer consumer) {
+
+        @Override
+        public String toString() {
+            return "BasicCredential[username=" + username + ", consumer=" + consumer.displayName() + "]";
+        }
+    }
 
     /** The plugins that apply to one request: those of the route it matches, over the global ones. */
     public record Match(Route route, Map<String, PluginConf> plugins) {

@@ -56,6 +56,7 @@ public final class PolicyParser {
 
     private final Map<String, Consumer> consumers = new LinkedHashMap<>();
     private final Map<String, JwtCredential> credentials = new LinkedHashMap<>();
+    private final Map<String, Policy.BasicCredential> basicCredentials = new LinkedHashMap<>();
     private final Map<String, Map<String, PluginConf>> servicePlugins = new HashMap<>();
     private final Map<String, Map<String, PluginConf>> routePlugins = new HashMap<>();
     private final Map<String, String> serviceIds = new HashMap<>();
@@ -156,7 +157,7 @@ public final class PolicyParser {
             }
         }
         return new Policy(source, List.copyOf(new java.util.LinkedHashSet<>(consumers.values())), Map.copyOf(credentials),
-                Map.copyOf(lookup), List.copyOf(built), Map.copyOf(global));
+                Map.copyOf(lookup), List.copyOf(built), Map.copyOf(global), Map.copyOf(basicCredentials));
     }
 
     private void checkAnonymous(java.util.Collection<PluginConf> plugins, Node root) throws PolicyException {
@@ -179,7 +180,12 @@ public final class PolicyParser {
         }
         String id = node.field("id").string().orElseGet(() -> UUID.nameUUIDFromBytes(
                 ("consumer:" + username.orElse("") + ":" + customId.orElse("")).getBytes(StandardCharsets.UTF_8)).toString());
-        Consumer consumer = new Consumer(id, username.orElse(null), customId.orElse(null));
+        List<String> groups = new ArrayList<>();
+        for (Node acl : node.field("acls").items()) {
+            acl.only(Set.of("id", "group", "tags", "created_at", "consumer"));
+            groups.add(acl.field("group").requiredString());
+        }
+        Consumer consumer = new Consumer(id, username.orElse(null), customId.orElse(null), groups);
         for (String key : new String[] {id, username.orElse(null)}) {
             if (key != null && consumers.putIfAbsent(key, consumer) != null) {
                 throw node.error("another consumer already uses the name or id '" + key + "'");
@@ -187,6 +193,14 @@ public final class PolicyParser {
         }
         for (Node secret : node.field("jwt_secrets").items()) {
             credential(secret, consumer);
+        }
+        for (Node basic : node.field("basicauth_credentials").items()) {
+            basic.only(Set.of("id", "username", "password", "tags", "created_at", "consumer"));
+            String name = basic.field("username").requiredString();
+            String password = basic.field("password").requiredString();
+            if (basicCredentials.putIfAbsent(name, new Policy.BasicCredential(name, password, consumer)) != null) {
+                throw basic.field("username").error("another basic-auth credential already uses the username '" + name + "'");
+            }
         }
     }
 
