@@ -113,4 +113,21 @@ public interface Platform {
      * @return this platform, for chaining
      */
     Platform healthCheck(String name, HealthCheck check);
+
+    /**
+     * Every route the host serves now: its own (events, skills, jobs, MCP, health, admin) and
+     * those of the live plugins. A snapshot; it changes as plugins come and go.
+     *
+     * @since 0.1.0
+     */
+    java.util.List<HostRoute> routes();
+
+    /**
+     * Adds {@code bin/switchboard <plugin id> <name>} to the command line.
+     *
+     * @param name        lower case letters, digits and dashes
+     * @param description one line, shown by {@code bin/switchboard <plugin id> --help}
+     * @since 0.1.0
+     */
+    Platform command(String name, String description, PluginCommand command);
 }

@@ -3,6 +3,7 @@ package dev.switchboard.runtime.plugins;
 import dev.switchboard.api.Authenticator;
 import dev.switchboard.api.GatewayFilter;
 import dev.switchboard.api.HealthCheck;
+import dev.switchboard.api.PluginCommand;
 import dev.switchboard.runtime.mcp.PluginMcpFeature;
 import dev.switchboard.runtime.skills.PluginSkill;
 
@@ -11,12 +12,17 @@ import java.util.Map;
 
 /**
  * What one plugin version contributed while it started: its JAX-RS components, gateway filters,
- * authenticators, skills, MCP tools, prompts and resources, and health checks. Fixed once {@code start} returns; it lives and dies with the version.
+ * authenticators, skills, MCP tools, prompts and resources, health checks and commands. Fixed once {@code start} returns; it lives and dies with the version.
  */
 record Contributions(List<Object> jaxrs, List<GatewayFilter> filters, List<Authenticator> authenticators,
-                     List<PluginSkill> skills, List<PluginMcpFeature> mcp, Map<String, HealthCheck> healthChecks) {
+                     List<PluginSkill> skills, List<PluginMcpFeature> mcp, Map<String, HealthCheck> healthChecks,
+                     Map<String, Command> commands) {
 
-    static final Contributions NONE = new Contributions(List.of(), List.of(), List.of(), List.of(), List.of(), Map.of());
+    /** A command-line command of the plugin, with its one-line description. */
+    record Command(String description, PluginCommand command) {
+    }
+
+    static final Contributions NONE = new Contributions(List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(), Map.of());
 
     Contributions {
         jaxrs = List.copyOf(jaxrs);
@@ -25,5 +31,6 @@ record Contributions(List<Object> jaxrs, List<GatewayFilter> filters, List<Authe
         skills = List.copyOf(skills);
         mcp = List.copyOf(mcp);
         healthChecks = Map.copyOf(healthChecks);
+        commands = Map.copyOf(commands);
     }
 }

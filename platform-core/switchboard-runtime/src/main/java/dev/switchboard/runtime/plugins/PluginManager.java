@@ -1,8 +1,11 @@
 package dev.switchboard.runtime.plugins;
 
+import dev.switchboard.api.HostRoute;
+import dev.switchboard.api.PluginCommand;
 import dev.switchboard.api.Events;
 import dev.switchboard.api.HealthCheck;
 import dev.switchboard.api.Skills;
+import dev.switchboard.runtime.web.CoreRoutes;
 import dev.switchboard.runtime.files.DirectoryWatcher;
 import dev.switchboard.runtime.config.ConfigException;
 import dev.switchboard.runtime.config.PluginSections;
@@ -118,7 +121,8 @@ public final class PluginManager implements AutoCloseable {
         this.stagingDir = stateDir.resolve("staging");
         this.sections = sections;
         this.inspector = new PluginJarInspector(options.hostVersion());
-        this.factory = new UnitFactory(stateDir.resolve("active"), options.hostVersion(), meters, events, skills, servletContext, options.callTimeout());
+        this.factory = new UnitFactory(stateDir.resolve("active"), options.hostVersion(), meters, events, skills, servletContext,
+                options.callTimeout(), this::hostRoutes);
         this.disabled = new DisabledPlugins(stateDir.resolve("state.json"));
         this.leaks = new LeakDetector(options.leakCheckDelay());
         this.swapTimer = Timer.builder("switchboard.plugins.swap")
@@ -166,6 +170,33 @@ public final class PluginManager implements AutoCloseable {
 
     public List<PluginView> list() {
         return views;
+    }
+
+    /** The routes the host serves now: its own, then those of the started plugins. */
+    public List<HostRoute> hostRoutes() {
+        List<HostRoute> routes = new ArrayList<>(CoreRoutes.HOST_ROUTES);
+        for (PluginView view : views) {
+            if (view.state() == PluginState.STARTED) {
+                for (RouteInfo route : view.routes()) {
+                    routes.add(new HostRoute(route.method(), route.path(), view.id(), false));
+                }
+            }
+        }
+        return List.copyOf(routes);
+    }
+
+    /** A command a live plugin added to the command line, with the class loader to run it under. */
+    public record LiveCommand(String pluginId, String name, String description, PluginCommand command, ClassLoader loader) {
+    }
+
+    /** The commands of the live plugins, by plugin id and then by name. */
+    public Map<String, Map<String, LiveCommand>> commands() {
+        Map<String, Map<String, LiveCommand>> all = new TreeMap<>();
+        for (PluginUnit unit : current.units().values()) {
+            unit.commands().forEach((name, command) -> all.computeIfAbsent(unit.id(), id -> new TreeMap<>())
+                    .put(name, new LiveCommand(unit.id(), name, command.description(), command.command(), unit.loader())));
+        }
+        return all;
     }
 
     /** The plugin with this id (the live or winning jar when two declare it). */

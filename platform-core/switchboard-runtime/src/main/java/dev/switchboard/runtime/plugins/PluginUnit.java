@@ -108,6 +108,10 @@ final class PluginUnit {
         return contributions.authenticators();
     }
 
+    Map<String, Contributions.Command> commands() {
+        return contributions.commands();
+    }
+
     Map<String, HealthCheck> healthChecks() {
         return contributions.healthChecks();
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.plugins;
 
+import dev.switchboard.api.HostRoute;
 import dev.switchboard.api.Events;
 import dev.switchboard.api.PluginInfo;
 import dev.switchboard.api.Skills;
@@ -78,8 +79,11 @@ final class UnitFactory {
     private final Duration callTimeout;
     private final ClassLoader hostLoader = UnitFactory.class.getClassLoader();
 
+    private final Supplier<List<HostRoute>> routes;
+
     UnitFactory(Path activeDir, String hostVersion, MeterRegistry meters, Events events, Skills skills,
-                Supplier<ServletContext> servletContext, Duration callTimeout) {
+                Supplier<ServletContext> servletContext, Duration callTimeout, Supplier<List<HostRoute>> routes) {
+        this.routes = routes;
         this.activeDir = activeDir.resolve("run-" + UUID.randomUUID());
         this.hostVersion = hostVersion;
         this.meters = meters;
@@ -133,7 +137,7 @@ final class UnitFactory {
                 });
             }
             UnitPlatform platform = new UnitPlatform(new PluginInfo(candidate.id(), candidate.version()), hostVersion,
-                    new SectionConfig(config), meters, events, skills, loader);
+                    new SectionConfig(config), meters, events, skills, loader, routes);
             for (SwitchboardPlugin extension : extensions) {
                 started.add(extension);
                 call(candidate, extension.getClass().getSimpleName() + ".start()", loader, () -> {

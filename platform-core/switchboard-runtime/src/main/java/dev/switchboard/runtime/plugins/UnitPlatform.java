@@ -4,6 +4,8 @@ import dev.switchboard.api.Authenticator;
 import dev.switchboard.api.Events;
 import dev.switchboard.api.GatewayFilter;
 import dev.switchboard.api.HealthCheck;
+import dev.switchboard.api.HostRoute;
+import dev.switchboard.api.PluginCommand;
 import dev.switchboard.api.Platform;
 import dev.switchboard.api.PluginConfig;
 import dev.switchboard.api.PluginInfo;
@@ -25,12 +27,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The {@link Platform} one plugin version sees. Contributions are collected while
  * {@code start} runs and sealed afterwards.
  */
 final class UnitPlatform implements Platform {
+
+    private static final java.util.regex.Pattern COMMAND_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     private final PluginInfo info;
     private final String hostVersion;
@@ -47,10 +52,13 @@ final class UnitPlatform implements Platform {
     private final List<PluginSkill> skills = new ArrayList<>();
     private final List<PluginMcpFeature> mcp = new ArrayList<>();
     private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
+    private final Map<String, Contributions.Command> commands = new LinkedHashMap<>();
+    private final Supplier<List<HostRoute>> routes;
     private volatile boolean sealed;
 
     UnitPlatform(PluginInfo info, String hostVersion, PluginConfig config, MeterRegistry meters, Events events, Skills skills,
-                 ClassLoader loader) {
+                 ClassLoader loader, Supplier<List<HostRoute>> routes) {
+        this.routes = routes;
         this.info = info;
         this.hostVersion = hostVersion;
         this.config = config;
@@ -177,6 +185,24 @@ final class UnitPlatform implements Platform {
         return this;
     }
 
+    @Override
+    public List<HostRoute> routes() {
+        return routes.get();
+    }
+
+    @Override
+    public Platform command(String name, String description, PluginCommand command) {
+        checkOpen("command");
+        if (name == null || !COMMAND_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a command name is lower case letters, digits and dashes, got '" + name + "'");
+        }
+        if (commands.putIfAbsent(name, new Contributions.Command(description == null ? "" : description,
+                Objects.requireNonNull(command, "command"))) != null) {
+            throw new IllegalArgumentException("command '" + name + "' is already declared");
+        }
+        return this;
+    }
+
     private void checkOpen(String method) {
         if (sealed) {
             throw new IllegalStateException("Platform." + method + "() may only be called while SwitchboardPlugin.start() runs");
@@ -186,6 +212,6 @@ final class UnitPlatform implements Platform {
     /** Ends the contribution phase and returns what was contributed. */
     Contributions seal() {
         sealed = true;
-        return new Contributions(jaxrs, filters, authenticators, skills, mcp, healthChecks);
+        return new Contributions(jaxrs, filters, authenticators, skills, mcp, healthChecks, commands);
     }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.runtime.web;
 
+import dev.switchboard.api.HostRoute;
+
 import java.util.List;
 
 /**
@@ -17,6 +19,17 @@ public final class CoreRoutes {
 
     /** Requests here skip plugin gateway filters: the operator must always reach them, and metadata is public. */
     public static final List<String> FILTER_EXEMPT = List.of("/admin", "/health", "/.well-known");
+
+    /** The host's own routes, as plugins see them ({@code Platform.routes()}), streaming ones marked. */
+    public static final List<HostRoute> HOST_ROUTES = List.of(
+            new HostRoute("GET", "/api/events/stream", "host", true),
+            new HostRoute("*", "/api/events", "host", false),
+            new HostRoute("*", "/api/skills", "host", false),
+            new HostRoute("*", "/api/jobs", "host", false),
+            new HostRoute("*", "/mcp", "host", true),
+            new HostRoute("GET", "/.well-known/oauth-protected-resource", "host", false),
+            new HostRoute("GET", "/health", "host", false),
+            new HostRoute("*", "/admin", "host", false));
 
     private CoreRoutes() {
     }
