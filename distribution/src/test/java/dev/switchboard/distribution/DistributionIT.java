@@ -153,6 +153,35 @@ class DistributionIT {
     }
 
     @Test
+    void pluginCommandsRunFromTheLauncher() throws Exception {
+        Path home = Launcher.copyOfDistribution(temp.resolve("commands"));
+        assertThat(home.resolve("plugins/kong-plugin.jar")).isRegularFile();
+        Files.writeString(home.resolve("conf/kong.yml"), "_format_version: \"3.0\"\nplugins:\n  - name: cors\n");
+        Map<String, String> env = Map.of("SWITCHBOARD_KONG_DECLARATIVE_CONFIG", "conf/kong.yml");
+
+        Launcher export = Launcher.start(home, env, "kong", "export", "--output", "kong-export.yml");
+        assertThat(export.exitCode()).as(export.output()).isZero();
+        String exported = Files.readString(home.resolve("kong-export.yml"));
+        assertThat(exported).contains("_format_version: \"3.0\"", "name: \"switchboard-streams\"", "/api/events/stream", "name: \"cors\"");
+
+        Launcher usage = Launcher.start(home, env, "kong");
+        assertThat(usage.exitCode()).isEqualTo(2);
+        assertThat(usage.output()).contains("Usage: switchboard kong <command>", "export");
+
+        Launcher unknown = Launcher.start(home, env, "kong", "frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.output()).contains("plugin 'kong' has no command 'frobnicate'");
+
+        Launcher nobody = Launcher.start(home, env, "nobody", "export");
+        assertThat(nobody.exitCode()).isEqualTo(2);
+        assertThat(nobody.output()).contains("'nobody' is neither a command of switchboard nor a live plugin with commands (plugins with commands: kong)");
+
+        Launcher badArgument = Launcher.start(home, env, "kong", "export", "--frobnicate");
+        assertThat(badArgument.exitCode()).isEqualTo(2);
+        assertThat(badArgument.output()).contains("unknown argument '--frobnicate'");
+    }
+
+    @Test
     void aTakenPortExitsWithAClearMessage() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Launcher switchboard = Launcher.start(Launcher.DIST, Map.of("SWITCHBOARD_PLUGINS_DIR", temp.resolve("p").toString()),

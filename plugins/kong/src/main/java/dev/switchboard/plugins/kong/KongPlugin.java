@@ -42,6 +42,8 @@ public final class KongPlugin implements SwitchboardPlugin {
         KongStatus status = new KongStatus(gateway, platform.plugin().version());
         platform.jaxrs(status);
         platform.healthCheck("gateway", status::health);
+        platform.command("export", "write a Kong declarative config (kong.yml) for a real Kong in front of Switchboard",
+                new KongExport(gateway, platform::routes));
         if (config.tokens().enabled()) {
             platform.jaxrs(new AuthResource(gateway, new TokenService(config, Clock.systemUTC())));
         }

@@ -1,0 +1,178 @@
+package dev.switchboard.plugins.kong;
+
+import dev.switchboard.plugins.kong.policy.Policy;
+import dev.switchboard.plugins.kong.policy.PolicyParser;
+import dev.switchboard.runtime.plugins.PluginManager;
+import dev.switchboard.testkit.SwitchboardExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code switchboard kong export}: the file describes every route Switchboard serves, keeps the
+ * policy's plugins and consumers, hides secrets unless asked, passes Debian's {@code deck validate}
+ * (structure and references) and loads back into the policy parser (every plugin field checked
+ * against Kong's schemas).
+ */
+class KongExportIT {
+
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private static final Path HOME;
+    private static final Path POLICY;
+
+    static {
+        try {
+            HOME = Files.createTempDirectory("kong-export-it");
+            POLICY = Files.writeString(HOME.resolve("kong.yml"), """
+                    _format_version: "3.0"
+                    consumers:
+                      - username: alice
+                        custom_id: student-1
+                        acls: [{group: student}]
+                        jwt_secrets: [{key: alice-issuer, secret: "alice-secret-0123456789-abcdefghijkl"}]
+                        basicauth_credentials: [{username: alice, password: "alice-password"}]
+                    plugins:
+                      - name: jwt
+                        config: {claims_to_verify: [exp], cookie_names: [switchboard_token]}
+                      - name: cors
+                        config: {origins: ["https://app.example.com"], credentials: true}
+                    services:
+                      - name: switchboard
+                        url: http://10.0.0.5:8080
+                        routes:
+                          - name: events
+                            paths: [/api/events]
+                            plugins:
+                              - name: rate-limiting
+                                config: {minute: 60, policy: redis, redis: {host: redis.internal, password: "redis-password"}}
+                    routes:
+                      - name: hello
+                        paths: [/api/echo/limited]
+                        plugins: [{name: rate-limiting, config: {second: 5}}]
+                    """);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @RegisterExtension
+    static SwitchboardExtension switchboard = SwitchboardExtension.builder()
+            .plugin(Path.of(System.getProperty("plugin.jar")))
+            .plugin(EchoPlugin.build(HOME))
+            .set("kong.declarative_config", POLICY.toString())
+            .build();
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run export(String... args) throws Exception {
+        PluginManager.LiveCommand command = switchboard.host().plugins().commands().get("kong").get("export");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(command.loader());
+        try {
+            int exit = command.command().run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static List<String> deckValidate(Path file) throws Exception {
+        Process deck;
+        try {
+            deck = new ProcessBuilder("deck", "validate", "-s", file.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("deck is not installed: the export's tests need Debian's deck (apt-get install deck; .ci/run installs it)", e);
+        }
+        String output = new String(deck.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return deck.waitFor() == 0 ? List.of() : List.of(output);
+    }
+
+    @Test
+    void theExportPassesDeckAndLoadsBackAsAPolicy() throws Exception {
+        Path file = HOME.resolve("exported.yml");
+        Run run = export("--output", file.toString(), "--upstream", "http://switchboard.internal:8080");
+        assertThat(run.exit()).as(run.err()).isZero();
+        String yaml = Files.readString(file);
+        assertThat(deckValidate(file)).as(yaml).isEmpty();
+        Policy policy = PolicyParser.parse(yaml.getBytes(StandardCharsets.UTF_8), file.toString());
+        assertThat(policy.global()).containsOnlyKeys("jwt", "cors");
+
+        JsonNode kong = YAML.readTree(yaml);
+        assertThat(kong.get("_format_version").asString()).isEqualTo("3.0");
+        JsonNode main = kong.get("services").get(0);
+        assertThat(main.get("url").asString()).isEqualTo("http://10.0.0.5:8080");
+        List<String> mainPaths = paths(main);
+        assertThat(mainPaths).contains("/api/events", "/api/skills", "/api/jobs", "/api/echo", "/api/health/kong",
+                "/.well-known/oauth-protected-resource", "/health");
+        assertThat(mainPaths).doesNotContain("/admin", "/api/events/stream", "/mcp");
+        JsonNode streams = kong.get("services").get(1);
+        assertThat(streams.get("name").asString()).isEqualTo("switchboard-streams");
+        assertThat(streams.get("read_timeout").asLong()).isEqualTo(3_600_000);
+        assertThat(paths(streams)).containsExactlyInAnyOrder("/api/events/stream", "/mcp");
+        for (JsonNode service : kong.get("services")) {
+            for (JsonNode route : service.get("routes")) {
+                assertThat(route.get("strip_path").asBoolean(true)).as(route.toString()).isFalse();
+            }
+        }
+        assertThat(kong.get("routes").get(0).get("service").get("name").asString()).isEqualTo("switchboard");
+        // The policy's own route for /api/echo/limited is kept, not duplicated.
+        assertThat(mainPaths).doesNotContain("/api/echo/limited");
+
+        assertThat(yaml).doesNotContain("alice-secret-0123456789", "alice-password", "redis-password");
+        assertThat(kong.at("/consumers/0/jwt_secrets/0/secret").asString()).isEqualTo("${{ env \"DECK_JWT_SECRET_ALICE_ISSUER\" }}");
+        assertThat(kong.at("/consumers/0/basicauth_credentials/0/password").asString())
+                .isEqualTo("${{ env \"DECK_BASICAUTH_PASSWORD_ALICE\" }}");
+        assertThat(kong.at("/services/0/routes/0/plugins/0/config/redis/password").asString())
+                .isEqualTo("${{ env \"DECK_REDIS_PASSWORD_1\" }}");
+        assertThat(kong.at("/consumers/0/jwt_secrets/0/algorithm").asString()).isEqualTo("HS256");
+    }
+
+    @Test
+    void secretsAndTheAdminApiOnlyWhenAsked() throws Exception {
+        Run run = export("--include-secrets", "--include-admin", "--stream-timeout", "86400000");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("alice-secret-0123456789-abcdefghijkl", "alice-password", "redis-password");
+        JsonNode kong = YAML.readTree(run.out());
+        assertThat(paths(kong.get("services").get(0))).contains("/admin");
+        assertThat(kong.get("services").get(1).get("write_timeout").asLong()).isEqualTo(86_400_000);
+        Path file = HOME.resolve("with-secrets.yml");
+        Files.writeString(file, run.out());
+        assertThat(deckValidate(file)).isEmpty();
+    }
+
+    @Test
+    void badArgumentsAreRefusedWithTheUsage() throws Exception {
+        Run unknown = export("--frobnicate");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown argument '--frobnicate'", "Usage: switchboard kong export");
+        assertThat(export("--upstream", "ftp://x").err()).contains("--upstream needs an http:// or https:// URL");
+        assertThat(export("--output").err()).contains("--output needs a value");
+        Run help = export("--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("--include-secrets");
+    }
+
+    private static List<String> paths(JsonNode service) {
+        List<String> paths = new ArrayList<>();
+        for (JsonNode route : service.get("routes")) {
+            route.get("paths").forEach(p -> paths.add(p.asString()));
+        }
+        return paths;
+    }
+}
