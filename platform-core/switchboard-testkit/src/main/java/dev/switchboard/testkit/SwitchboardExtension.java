@@ -60,6 +60,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
     private final List<Path> skills;
     private final Map<String, String> settings;
     private final TestPrincipals principals;
+    private final Path configFile;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private Path home;
@@ -71,6 +72,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
         this.skills = List.copyOf(builder.skills);
         this.settings = new LinkedHashMap<>(builder.settings);
         this.principals = builder.principals;
+        this.configFile = builder.configFile;
     }
 
     public static Builder builder() {
@@ -83,6 +85,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
         private final List<Path> skills = new ArrayList<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final TestPrincipals principals = new TestPrincipals();
+        private Path configFile;
 
         private Builder() {
             settings.put("host", "127.0.0.1");
@@ -119,6 +122,15 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
          */
         public Builder principal(String token, String id, String... roles) {
             principals.add(token, id, roles);
+            return this;
+        }
+
+        /**
+         * A {@code switchboard.yaml} to read, as {@code --config} would; {@link #set} values apply
+         * over it. For values a flag cannot express (lists of objects).
+         */
+        public Builder configFile(Path yaml) {
+            configFile = yaml;
             return this;
         }
 
@@ -177,7 +189,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
         }
         List<ConfigOverride> overrides = new ArrayList<>();
         settings.forEach((key, value) -> overrides.add(new ConfigOverride(key, value, "test setting " + key)));
-        host = Switchboard.start(ConfigLoader.load(home, Optional.empty(), Map.of(), overrides));
+        host = Switchboard.start(ConfigLoader.load(home, Optional.ofNullable(configFile), Map.of(), overrides));
         try {
             // Tests start once the skills are loaded too (the host itself is ready before).
             host.skillsLoaded().get(120, java.util.concurrent.TimeUnit.SECONDS);
