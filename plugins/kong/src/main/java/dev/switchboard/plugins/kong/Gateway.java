@@ -1,6 +1,8 @@
 package dev.switchboard.plugins.kong;
 
 import dev.switchboard.api.GatewayExchange;
+import dev.switchboard.plugins.kong.jwt.JwksSource;
+import dev.switchboard.plugins.kong.jwt.KongJwt;
 import dev.switchboard.plugins.kong.policy.Policy;
 import dev.switchboard.plugins.kong.policy.RateLimitConf;
 import dev.switchboard.plugins.kong.ratelimit.Counters;
@@ -114,7 +116,28 @@ final class Gateway {
         return redis.computeIfAbsent(server, RedisCounters::new);
     }
 
+    /** The identity providers' key sets of {@code kong.jwks}, by key claim value, with their consumer names. */
+    private final Map<String, Map.Entry<JwksSource, String>> jwks = new java.util.LinkedHashMap<>();
+
+    void addJwks(String key, JwksSource source, String consumer) {
+        jwks.put(key, Map.entry(source, consumer));
+    }
+
+    /** The key set for a key claim value, if {@code kong.jwks} names one and its consumer is in the policy. */
+    Optional<KongJwt.ExternalKeys> externalKeys(String keyClaim) {
+        Map.Entry<JwksSource, String> entry = jwks.get(keyClaim);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        return policy().map(p -> p.consumers().get(entry.getValue())).map(consumer -> new KongJwt.ExternalKeys(entry.getKey(), consumer));
+    }
+
+    Map<String, Map.Entry<JwksSource, String>> jwks() {
+        return jwks;
+    }
+
     void close() {
+        jwks.values().forEach(entry -> entry.getKey().close());
         local.close();
         redis.values().forEach(RedisCounters::close);
         if (source != null) {

@@ -50,7 +50,8 @@ final class JwtFilter implements GatewayFilter {
         }
         JwtConf conf = found.get();
         double now = gateway.clock.millis() / 1000.0;
-        KongJwt.Result result = KongJwt.authenticate(exchange, conf, gateway.policy().orElseThrow(), now, gateway.config.clockSkew());
+        KongJwt.Result result = KongJwt.authenticate(exchange, conf, gateway.policy().orElseThrow(), gateway::externalKeys, now,
+                gateway.config.clockSkew());
         switch (result) {
             case KongJwt.Authenticated ok -> {
                 consumerHeaders(exchange, ok.consumer());

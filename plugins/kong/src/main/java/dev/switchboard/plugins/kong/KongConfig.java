@@ -5,7 +5,18 @@ package dev.switchboard.plugins.kong;
  * {@code META-INF/switchboard/config.schema.json} and docs/kong.md.
  */
 public record KongConfig(String declarativeConfig, boolean watch, String subjectClaim, String rolesClaim, String permissionsClaim,
-                         int clockSkew, java.util.List<String> trustedProxies, Tokens tokens) {
+                         int clockSkew, java.util.List<String> trustedProxies, Tokens tokens, String adminUrl, int adminTimeout,
+                         java.util.List<Jwks> jwks) {
+
+    /** One entry of {@code kong.jwks}: an identity provider's key set, for tokens whose key claim is {@code key}. */
+    public record Jwks(String key, String uri, String consumer, Integer refresh, Integer timeout) {
+
+        /** The schema's defaults, which the host does not apply inside list items. */
+        public Jwks {
+            refresh = refresh == null ? 600 : refresh;
+            timeout = timeout == null ? 2000 : timeout;
+        }
+    }
 
     /** {@code kong.tokens}: the embedded token endpoints. */
     public record Tokens(boolean enabled, String credential, int accessTtl, int refreshTtl) {

@@ -3,6 +3,7 @@ package dev.switchboard.plugins.kong;
 import dev.switchboard.api.Health;
 import dev.switchboard.api.Platform;
 import dev.switchboard.api.SwitchboardPlugin;
+import dev.switchboard.plugins.kong.jwt.JwksSource;
 import org.pf4j.Extension;
 
 import java.nio.file.Files;
@@ -35,11 +36,19 @@ public final class KongPlugin implements SwitchboardPlugin {
             }
         }
         gateway = new Gateway(config, source, Clock.systemUTC());
+        for (KongConfig.Jwks jwks : config.jwks()) {
+            JwksSource keys = new JwksSource(jwksUri(jwks.uri()), java.time.Duration.ofSeconds(jwks.refresh()),
+                    java.time.Duration.ofMillis(jwks.timeout()), Clock.systemUTC(), platform.log());
+            gateway.addJwks(jwks.key(), keys, jwks.consumer());
+            keys.start();
+        }
         platform.filter(new TrustedProxyFilter(gateway));
         platform.filter(new CorsFilter(gateway));
         platform.filter(new JwtFilter(gateway));
         platform.filter(new RateLimitFilter(gateway, platform.log()));
-        KongStatus status = new KongStatus(gateway, platform.plugin().version());
+        KongAdmin admin = config.adminUrl().isBlank() ? null
+                : new KongAdmin(config.adminUrl(), java.time.Duration.ofMillis(config.adminTimeout()));
+        KongStatus status = new KongStatus(gateway, platform.plugin().version(), admin);
         platform.jaxrs(status);
         platform.healthCheck("gateway", status::health);
         platform.command("export", "write a Kong declarative config (kong.yml) for a real Kong in front of Switchboard",
@@ -53,6 +62,22 @@ public final class KongPlugin implements SwitchboardPlugin {
         platform.log().info("kong {}: {}", platform.plugin().version(), source == null
                 ? "inactive (no kong.declarative_config): every request passes through"
                 : "policy " + source.file() + (config.watch() ? ", watched" : ""));
+    }
+
+    /** A key set's URL: https, or http on a loopback address only (keys must not travel in the clear). */
+    private static java.net.URI jwksUri(String text) {
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("kong.jwks: not a URL: " + text);
+        }
+        boolean loopback = uri.getHost() != null && (uri.getHost().equals("localhost") || uri.getHost().equals("127.0.0.1")
+                || uri.getHost().equals("[::1]"));
+        if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()) && loopback)) {
+            throw new IllegalArgumentException("kong.jwks: " + text + " must be an https:// URL (http:// only on loopback)");
+        }
+        return uri;
     }
 
     @Override

@@ -40,6 +40,13 @@ public final class KongJwt {
     public record Authenticated(Consumer consumer, JwtCredential credential, Map<String, Object> claims) implements Result {
     }
 
+    /**
+     * Tokens whose key claim names an identity provider's key set ({@code kong.jwks}) rather than a
+     * {@code jwt_secrets} entry: the set, and the consumer its tokens authenticate as.
+     */
+    public record ExternalKeys(JwksSource source, Consumer consumer) {
+    }
+
     /** Refused: answer with this status, JSON body and challenge (unless {@code anonymous} is configured). */
     public record Rejected(int status, String body, String challenge) implements Result {
     }
@@ -54,6 +61,17 @@ public final class KongJwt {
      * @param leewaySeconds  clock skew allowed on {@code exp} and {@code nbf} (Kong allows none)
      */
     public static Result authenticate(RequestView request, JwtConf conf, Policy policy, double nowSeconds, long leewaySeconds) {
+        return authenticate(request, conf, policy, key -> Optional.empty(), nowSeconds, leewaySeconds);
+    }
+
+    /**
+     * Authenticates one request, also against identity providers' key sets.
+     *
+     * @param external the key set for a key claim value that no {@code jwt_secrets} entry has
+     */
+    public static Result authenticate(RequestView request, JwtConf conf, Policy policy,
+                                      java.util.function.Function<String, Optional<ExternalKeys>> external,
+                                      double nowSeconds, long leewaySeconds) {
         String challenge = conf.realm() == null ? "Bearer" : "Bearer realm=\"" + conf.realm() + "\"";
         String invalid = challenge + " error=\"invalid_token\"";
         Set<String> tokens = tokens(request, conf);
@@ -98,7 +116,18 @@ public final class KongJwt {
         }
         JwtCredential credential = policy.credentials().get(keyClaim.asString());
         if (credential == null) {
-            return reject("No credentials found for given '" + claimName + "'", invalid);
+            Optional<ExternalKeys> keys = external.apply(keyClaim.asString());
+            if (keys.isEmpty()) {
+                return reject("No credentials found for given '" + claimName + "'", invalid);
+            }
+            JsonNode kid = header.get("kid");
+            Optional<VerificationKey> key = keys.get().source().key(kid != null && kid.isString() ? kid.asString() : null);
+            if (key.isEmpty()) {
+                // No key of the provider's set has this kid, even after fetching the set again.
+                return reject("Invalid signature", invalid);
+            }
+            credential = new JwtCredential("jwks:" + keyClaim.asString(), keyClaim.asString(), key.get().algorithm(), null,
+                    key.get().key(), keys.get().consumer());
         }
         if (!alg.asString().equals(credential.algorithm().name())) {
             return reject("Invalid algorithm", invalid);
