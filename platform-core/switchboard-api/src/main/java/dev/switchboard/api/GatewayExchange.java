@@ -37,6 +37,17 @@ public interface GatewayExchange extends RequestView {
     /** Removes a request header, so that later filters and the route do not see what the client sent. */
     void removeRequestHeader(String name);
 
+    /**
+     * The request body, read now (at most {@code maxBytes} of it) and kept, so that later filters
+     * and the route still read the whole body. Empty when the body is longer than
+     * {@code maxBytes}: what was read is kept for the route too, which reads on from there.
+     *
+     * @throws java.io.IOException when the client's body cannot be read (it went away, or exceeds
+     *                             the host's {@code limits.max_request_body})
+     * @since 0.1.0
+     */
+    Optional<byte[]> body(int maxBytes) throws java.io.IOException;
+
     /** A value attached to this request by an earlier filter; JAX-RS resources see it as a request property. */
     Optional<Object> attribute(String name);
 

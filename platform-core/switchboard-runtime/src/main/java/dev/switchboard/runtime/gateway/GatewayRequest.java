@@ -1,22 +1,41 @@
 package dev.switchboard.runtime.gateway;
 
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** A request whose headers gateway filters may have set; everything else is the original's. */
+/**
+ * A request whose headers gateway filters may have set, and whose body a filter may have read
+ * ahead (the route then reads the kept bytes, and the rest of the body after them); everything
+ * else is the original's.
+ */
 final class GatewayRequest extends HttpServletRequestWrapper {
 
     private final Map<String, String> overrides = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    /** The bytes read ahead by {@link #body}, or null when no filter read the body. */
+    private byte[] readAhead;
+    /** Whether {@link #readAhead} is the whole body. */
+    private boolean wholeBody;
+    private boolean streamHandedOut;
 
     GatewayRequest(HttpServletRequest request) {
         super(request);
@@ -29,6 +48,84 @@ final class GatewayRequest extends HttpServletRequestWrapper {
     /** Hides the client's header; recorded as an override without a value. */
     void removeHeader(String name) {
         overrides.put(name, null);
+    }
+
+    /** The body if it has at most {@code maxBytes}; the bytes read are kept for the route either way. */
+    Optional<byte[]> body(int maxBytes) throws IOException {
+        if (streamHandedOut) {
+            throw new IllegalStateException("the body was already handed to the route");
+        }
+        if (readAhead == null || !wholeBody && readAhead.length <= maxBytes) {
+            ServletInputStream in = super.getInputStream();
+            byte[] start = readAhead == null ? new byte[0] : readAhead;
+            byte[] more = in.readNBytes(Math.max(0, maxBytes + 1 - start.length));
+            readAhead = Arrays.copyOf(start, start.length + more.length);
+            System.arraycopy(more, 0, readAhead, start.length, more.length);
+            wholeBody = readAhead.length <= maxBytes;
+        }
+        return wholeBody && readAhead.length <= maxBytes ? Optional.of(readAhead.clone()) : Optional.empty();
+    }
+
+    @Override
+    public ServletInputStream getInputStream() throws IOException {
+        if (readAhead == null) {
+            return super.getInputStream();
+        }
+        streamHandedOut = true;
+        return new ReadAheadStream(readAhead, wholeBody ? null : super.getInputStream());
+    }
+
+    @Override
+    public BufferedReader getReader() throws IOException {
+        if (readAhead == null) {
+            return super.getReader();
+        }
+        String encoding = getCharacterEncoding();
+        return new BufferedReader(new InputStreamReader(getInputStream(), encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding)));
+    }
+
+    /** The kept bytes, then whatever of the body was not read ahead. */
+    private static final class ReadAheadStream extends ServletInputStream {
+        private final ByteArrayInputStream kept;
+        private final ServletInputStream rest;
+
+        ReadAheadStream(byte[] kept, ServletInputStream rest) {
+            this.kept = new ByteArrayInputStream(kept);
+            this.rest = rest;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = kept.read();
+            return b >= 0 || rest == null ? b : rest.read();
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            int n = kept.read(buffer, offset, length);
+            if (n > 0 || rest == null) {
+                return n;
+            }
+            return rest.read(buffer, offset, length);
+        }
+
+        @Override
+        public boolean isFinished() {
+            return kept.available() == 0 && (rest == null || rest.isFinished());
+        }
+
+        @Override
+        public boolean isReady() {
+            return kept.available() > 0 || rest == null || rest.isReady();
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            throw new IllegalStateException("a body read ahead by a gateway filter is read with blocking I/O");
+        }
     }
 
     @Override

@@ -54,6 +54,11 @@ final class ServletExchange extends ServletRequestView implements GatewayExchang
     }
 
     @Override
+    public Optional<byte[]> body(int maxBytes) throws IOException {
+        return request.body(maxBytes);
+    }
+
+    @Override
     public Optional<Object> attribute(String name) {
         return Optional.ofNullable(request.getAttribute(name));
     }
