@@ -45,6 +45,8 @@ public final class KongPlugin implements SwitchboardPlugin {
         platform.filter(new TrustedProxyFilter(gateway));
         platform.filter(new CorsFilter(gateway));
         platform.filter(new JwtFilter(gateway));
+        platform.filter(new RequestValidatorFilter(gateway));
+        platform.filter(new RequestSizeFilter(gateway));
         platform.filter(new RateLimitFilter(gateway, platform.log()));
         KongAdmin admin = config.adminUrl().isBlank() ? null
                 : new KongAdmin(config.adminUrl(), java.time.Duration.ofMillis(config.adminTimeout()));

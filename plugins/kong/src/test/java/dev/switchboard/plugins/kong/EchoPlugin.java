@@ -7,7 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A plugin serving {@code GET /api/echo[/...]}, answering with Kong's upstream headers as the route sees them. */
+/**
+ * A plugin serving {@code GET /api/echo[/...]}, answering with Kong's upstream headers as the route
+ * sees them, and {@code POST /api/echo/...}, answering with the length and SHA-256 of the body it got.
+ */
 final class EchoPlugin {
 
     private EchoPlugin() {
@@ -36,6 +39,15 @@ final class EchoPlugin {
                             @Produces("application/json")
                             public String root(@Context HttpHeaders headers) {
                                 return echo(headers);
+                            }
+
+                            @POST
+                            @Path("{rest: .+}")
+                            @Consumes("*/*")
+                            @Produces("text/plain")
+                            public String post(byte[] body) throws Exception {
+                                byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(body);
+                                return body.length + ":" + java.util.HexFormat.of().formatHex(digest);
                             }
 
                             @GET

@@ -176,7 +176,8 @@ class KongPluginIT {
         var kong = switchboard.plugin("kong").orElseThrow();
         assertThat(kong.state()).isEqualTo(PluginState.STARTED);
         assertThat(kong.filters()).extracting(f -> f.name() + "@" + f.priority())
-                .containsExactlyInAnyOrder("kong-trusted-proxy@2100", "kong-cors@2000", "kong-jwt@1450", "kong-rate-limiting@910");
+                .containsExactly("kong-trusted-proxy@2100", "kong-cors@2000", "kong-jwt@1450", "kong-request-validator@999",
+                        "kong-request-size-limiting@951", "kong-rate-limiting@910");
     }
 
     @Test

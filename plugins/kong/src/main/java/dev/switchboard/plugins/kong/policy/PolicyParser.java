@@ -30,7 +30,7 @@ import java.util.regex.PatternSyntaxException;
 public final class PolicyParser {
 
     /** The plugins this gateway runs. */
-    public static final Set<String> SUPPORTED_PLUGINS = Set.of("jwt", "rate-limiting", "cors");
+    public static final Set<String> SUPPORTED_PLUGINS = Set.of("jwt", "rate-limiting", "cors", "request-size-limiting", "request-validator");
 
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
@@ -314,6 +314,8 @@ public final class PolicyParser {
             case "jwt" -> JwtConf.parse(config);
             case "rate-limiting" -> RateLimitConf.parse(config.isNull() ? config.object() : config);
             case "cors" -> CorsConf.parse(config);
+            case "request-size-limiting" -> RequestSizeConf.parse(config);
+            case "request-validator" -> RequestValidatorConf.parse(config.isNull() ? config.object() : config);
             default -> throw new IllegalStateException(name);
         };
         if (!enabled) {

@@ -63,7 +63,8 @@ class PolicyParserTest {
                 "plugins[0].config.origin: unknown field (known: credentials, exposed_headers, headers, max_age, methods, origins, "
                         + "preflight_continue, private_network)");
         refused("_format_version: \"3.0\"\nplugins: [{name: acl, config: {allow: [a]}}]",
-                "plugins[0].name: the plugin 'acl' is not run by Switchboard's in-process gateway (it runs cors, jwt, rate-limiting); "
+                "plugins[0].name: the plugin 'acl' is not run by Switchboard's in-process gateway (it runs cors, jwt, rate-limiting, request-size-limiting, "
+                        + "request-validator); "
                         + "disable it here or remove it");
         refused("_format_version: \"3.0\"\nplugins: [{name: cors, config: {credentials: true, origins: ['*']}}]",
                 "plugins[0].config.credentials: credentials: true needs an explicit list of origins; with '*' Kong would reflect any "
@@ -97,6 +98,15 @@ class PolicyParserTest {
                 "consumers[0].plugins: consumer-scoped plugins are not supported: configure them on a route, a service or globally");
         refused("_format_version: \"3.0\"\nplugins: [{name: jwt, config: {anonymous: nobody}}]",
                 "plugins: the jwt plugin's anonymous consumer 'nobody' is not in this file");
+        refused("_format_version: \"3.0\"\nplugins: [{name: request-validator, config: {body_schema: '{}'}}]",
+                "plugins[0].config.version: 'kong' is Kong's own schema language, which Switchboard does not run: "
+                        + "write the schemas in JSON Schema and set version: draft4");
+        refused("_format_version: \"3.0\"\nplugins: [{name: request-validator, config: {version: draft4, body_schema: '{\"type\":'}}]",
+                "plugins[0].config.body_schema: not a JSON schema: the text is not JSON");
+        refused("_format_version: \"3.0\"\nplugins: [{name: request-validator, config: {version: draft4, parameter_schema: [{name: a, in: cookie}]}}]",
+                "plugins[0].config.parameter_schema[0].in: expected one of header, path, query, got 'cookie'");
+        refused("_format_version: \"3.0\"\nplugins: [{name: request-size-limiting, config: {size_unit: gigabytes}}]",
+                "plugins[0].config.size_unit: expected one of bytes, kilobytes, megabytes, got 'gigabytes'");
         assertThatThrownBy(() -> parse("_format_version: [")).hasMessageStartingWith("not valid YAML or JSON");
     }
 

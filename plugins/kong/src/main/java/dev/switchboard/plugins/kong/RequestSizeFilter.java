@@ -1,0 +1,65 @@
+package dev.switchboard.plugins.kong;
+
+import dev.switchboard.api.GatewayChain;
+import dev.switchboard.api.GatewayExchange;
+import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.plugins.kong.policy.RequestSizeConf;
+
+import java.util.Optional;
+
+/**
+ * Kong's {@code request-size-limiting} plugin (priority 951): a body larger than
+ * {@code allowed_payload_size} gets 413 {@code {"message":"Request size limit exceeded"}}, told by
+ * its {@code Content-Length} or, without one, by reading at most the limit plus one byte (which
+ * the route then reads as if nothing happened).
+ */
+final class RequestSizeFilter implements GatewayFilter {
+
+    private final Gateway gateway;
+
+    RequestSizeFilter(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public int priority() {
+        return 951;
+    }
+
+    @Override
+    public String name() {
+        return "kong-request-size-limiting";
+    }
+
+    @Override
+    public void filter(GatewayExchange exchange, GatewayChain chain) throws Exception {
+        Optional<RequestSizeConf> found = gateway.match(exchange).flatMap(m -> m.plugin("request-size-limiting", RequestSizeConf.class));
+        if (found.isEmpty()) {
+            chain.proceed();
+            return;
+        }
+        RequestSizeConf conf = found.get();
+        Optional<String> length = exchange.header("Content-Length");
+        if (length.isPresent() && length.get().strip().matches("\\d{1,18}")) {
+            if (Long.parseLong(length.get().strip()) > conf.limitBytes()) {
+                exceeded(exchange);
+                return;
+            }
+        } else if (exchange.header("Transfer-Encoding").isPresent()) {
+            if (conf.requireContentLength()) {
+                exchange.respond(411, JwtFilter.CONTENT_TYPE, "{\"message\":\"A valid Content-Length header is required\"}");
+                return;
+            }
+            int limit = (int) Math.min(conf.limitBytes(), Integer.MAX_VALUE - 1);
+            if (exchange.body(limit).isEmpty()) {
+                exceeded(exchange);
+                return;
+            }
+        }
+        chain.proceed();
+    }
+
+    private static void exceeded(GatewayExchange exchange) {
+        exchange.respond(413, JwtFilter.CONTENT_TYPE, "{\"message\":\"Request size limit exceeded\"}");
+    }
+}
