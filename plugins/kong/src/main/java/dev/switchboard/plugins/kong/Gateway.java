@@ -3,6 +3,7 @@ package dev.switchboard.plugins.kong;
 import dev.switchboard.api.GatewayExchange;
 import dev.switchboard.plugins.kong.jwt.JwksSource;
 import dev.switchboard.plugins.kong.jwt.KongJwt;
+import dev.switchboard.plugins.kong.jwt.VerifiedTokens;
 import dev.switchboard.plugins.kong.policy.Policy;
 import dev.switchboard.plugins.kong.policy.RateLimitConf;
 import dev.switchboard.plugins.kong.ratelimit.Counters;
@@ -34,6 +35,7 @@ final class Gateway {
     final KongConfig config;
     final Clock clock;
     final Counters local = new LocalCounters();
+    final VerifiedTokens verifiedTokens;
     private final Map<RateLimitConf.Redis, RedisCounters> redis = new ConcurrentHashMap<>();
     private final PolicySource source;
 
@@ -43,6 +45,7 @@ final class Gateway {
         this.config = config;
         this.source = source;
         this.clock = clock;
+        this.verifiedTokens = new VerifiedTokens(config.verifiedTokenCache());
         try {
             this.trustedProxies = config.trustedProxies().stream().map(AddressRange::parse).toList();
         } catch (IllegalArgumentException e) {

@@ -50,7 +50,7 @@ final class JwtFilter implements GatewayFilter {
         }
         JwtConf conf = found.get();
         double now = gateway.clock.millis() / 1000.0;
-        KongJwt.Result result = KongJwt.authenticate(exchange, conf, gateway.policy().orElseThrow(), gateway::externalKeys, now,
+        KongJwt.Result result = KongJwt.authenticate(exchange, conf, gateway.policy().orElseThrow(), gateway::externalKeys, gateway.verifiedTokens, now,
                 gateway.config.clockSkew());
         switch (result) {
             case KongJwt.Authenticated ok -> {

@@ -6,7 +6,7 @@ package dev.switchboard.plugins.kong;
  */
 public record KongConfig(String declarativeConfig, boolean watch, String subjectClaim, String rolesClaim, String permissionsClaim,
                          int clockSkew, java.util.List<String> trustedProxies, Tokens tokens, String adminUrl, int adminTimeout,
-                         java.util.List<Jwks> jwks) {
+                         java.util.List<Jwks> jwks, int verifiedTokenCache) {
 
     /** One entry of {@code kong.jwks}: an identity provider's key set, for tokens whose key claim is {@code key}. */
     public record Jwks(String key, String uri, String consumer, Integer refresh, Integer timeout) {

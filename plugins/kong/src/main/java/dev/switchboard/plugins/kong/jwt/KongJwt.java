@@ -61,17 +61,18 @@ public final class KongJwt {
      * @param leewaySeconds  clock skew allowed on {@code exp} and {@code nbf} (Kong allows none)
      */
     public static Result authenticate(RequestView request, JwtConf conf, Policy policy, double nowSeconds, long leewaySeconds) {
-        return authenticate(request, conf, policy, key -> Optional.empty(), nowSeconds, leewaySeconds);
+        return authenticate(request, conf, policy, key -> Optional.empty(), new VerifiedTokens(0), nowSeconds, leewaySeconds);
     }
 
     /**
      * Authenticates one request, also against identity providers' key sets.
      *
      * @param external the key set for a key claim value that no {@code jwt_secrets} entry has
+     * @param verified tokens already verified, whose signature is not checked again
      */
     public static Result authenticate(RequestView request, JwtConf conf, Policy policy,
                                       java.util.function.Function<String, Optional<ExternalKeys>> external,
-                                      double nowSeconds, long leewaySeconds) {
+                                      VerifiedTokens verified, double nowSeconds, long leewaySeconds) {
         String challenge = conf.realm() == null ? "Bearer" : "Bearer realm=\"" + conf.realm() + "\"";
         String invalid = challenge + " error=\"invalid_token\"";
         Set<String> tokens = tokens(request, conf);
@@ -82,6 +83,10 @@ public final class KongJwt {
             return reject("Multiple tokens provided", invalid);
         }
         String token = tokens.iterator().next();
+        VerifiedTokens.Entry known = verified.get(token, policy, conf);
+        if (known != null) {
+            return claims(conf, known.credential(), known.claims(), known.values(), invalid, nowSeconds, leewaySeconds);
+        }
         Optional<CompactJws> parsed = CompactJws.parse(token);
         JsonNode header = parsed.map(jws -> json(jws.header())).orElse(null);
         if (header == null || !header.isObject()) {
@@ -139,7 +144,17 @@ public final class KongJwt {
         if (!Signatures.verify(credential.algorithm(), key.get(), parsed.get())) {
             return reject("Invalid signature", invalid);
         }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> values = java.util.Collections.unmodifiableMap(JSON.convertValue((ObjectNode) claims, Map.class));
+        if (!credential.id().startsWith("jwks:")) {
+            verified.put(token, new VerifiedTokens.Entry(policy, conf, credential, claims, values));
+        }
+        return claims(conf, credential, claims, values, invalid, nowSeconds, leewaySeconds);
+    }
 
+    /** Kong's registered-claims checks, then the maximum expiration: done on every request, cached token or not. */
+    private static Result claims(JwtConf conf, JwtCredential credential, JsonNode claims, Map<String, Object> values, String invalid,
+                                 double nowSeconds, long leewaySeconds) {
         Map<String, String> errors = new LinkedHashMap<>();
         for (String claim : new String[] {"nbf", "exp"}) {
             if (!conf.claimsToVerify().contains(claim)) {
@@ -163,8 +178,6 @@ public final class KongJwt {
                 return new Rejected(401, JSON.writeValueAsString(Map.of("exp", "exceeds maximum allowed expiration")), invalid);
             }
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> values = JSON.convertValue((ObjectNode) claims, Map.class);
         return new Authenticated(credential.consumer(), credential, values);
     }
 
