@@ -67,10 +67,7 @@ class KongExportIT {
     }
 
     @RegisterExtension
-    static SwitchboardExtension switchboard = SwitchboardExtension.builder()
-            .plugin(Path.of(System.getProperty("plugin.jar")))
-            .plugin(EchoPlugin.build(HOME))
-            .set("kong.declarative_config", POLICY.toString())
+    static SwitchboardExtension switchboard = KongTestHosts.host(POLICY)
             .build();
 
     private record Run(int exit, String out, String err) {

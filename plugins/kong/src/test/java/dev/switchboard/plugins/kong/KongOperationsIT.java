@@ -62,10 +62,7 @@ class KongOperationsIT {
     }
 
     @RegisterExtension
-    static SwitchboardExtension switchboard = SwitchboardExtension.builder()
-            .plugin(Path.of(System.getProperty("plugin.jar")))
-            .plugin(EchoPlugin.build(HOME))
-            .set("kong.declarative_config", POLICY.toString())
+    static SwitchboardExtension switchboard = KongTestHosts.host(POLICY)
             .build();
 
     @Test

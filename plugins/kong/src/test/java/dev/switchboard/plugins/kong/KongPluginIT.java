@@ -57,10 +57,7 @@ class KongPluginIT {
     }
 
     @RegisterExtension
-    static SwitchboardExtension switchboard = SwitchboardExtension.builder()
-            .plugin(Path.of(System.getProperty("plugin.jar")))
-            .plugin(EchoPlugin.build(HOME))
-            .set("kong.declarative_config", POLICY.toString())
+    static SwitchboardExtension switchboard = KongTestHosts.host(POLICY)
             .build();
 
     static String policy(int concurrentLimit) {

@@ -75,10 +75,7 @@ class KongRedisIT {
     static SwitchboardExtension second = instance();
 
     private static SwitchboardExtension instance() {
-        return SwitchboardExtension.builder()
-                .plugin(Path.of(System.getProperty("plugin.jar")))
-                .plugin(EchoPlugin.build(HOME))
-                .set("kong.declarative_config", POLICY.toString())
+        return KongTestHosts.host(POLICY)
                 .build();
     }
 

@@ -48,10 +48,7 @@ class KongTokensIT {
     }
 
     @RegisterExtension
-    static SwitchboardExtension switchboard = SwitchboardExtension.builder()
-            .plugin(Path.of(System.getProperty("plugin.jar")))
-            .plugin(EchoPlugin.build(HOME))
-            .set("kong.declarative_config", POLICY.toString())
+    static SwitchboardExtension switchboard = KongTestHosts.host(POLICY)
             .set("kong.tokens.enabled", "true")
             .set("kong.tokens.credential", "switchboard-issuer")
             .build();

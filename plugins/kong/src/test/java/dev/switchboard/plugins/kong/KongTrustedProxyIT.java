@@ -59,10 +59,7 @@ class KongTrustedProxyIT {
     static SwitchboardExtension untrusted = instance("10.0.0.0/8");
 
     private static SwitchboardExtension instance(String proxies) {
-        return SwitchboardExtension.builder()
-                .plugin(Path.of(System.getProperty("plugin.jar")))
-                .plugin(EchoPlugin.build(HOME))
-                .set("kong.declarative_config", POLICY.toString())
+        return KongTestHosts.host(POLICY)
                 .set("kong.trusted_proxies", proxies)
                 .build();
     }

@@ -62,10 +62,7 @@ class KongValidationIT {
     }
 
     @RegisterExtension
-    static SwitchboardExtension switchboard = SwitchboardExtension.builder()
-            .plugin(Path.of(System.getProperty("plugin.jar")))
-            .plugin(EchoPlugin.build(POLICY.getParent()))
-            .set("kong.declarative_config", POLICY.toString())
+    static SwitchboardExtension switchboard = KongTestHosts.host(POLICY)
             .build();
 
     private static HttpResponse<String> post(String path, String contentType, String trace, String body) throws Exception {
