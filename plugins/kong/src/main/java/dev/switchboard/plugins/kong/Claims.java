@@ -1,9 +1,5 @@
 package dev.switchboard.plugins.kong;
 
-import dev.switchboard.api.RequestView;
-import dev.switchboard.plugins.kong.jwt.CompactJws;
-import tools.jackson.databind.json.JsonMapper;
-
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -12,8 +8,6 @@ import java.util.Set;
 
 /** What the principal takes from a token's claims: the subject and the roles (configurable claim names). */
 final class Claims {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private Claims() {
     }
@@ -43,26 +37,6 @@ final class Claims {
                     roles.add(role);
                 }
             }
-        }
-    }
-
-    /**
-     * The claims of the bearer token in the {@code Authorization} header, decoded without checking
-     * the signature: only for requests from a trusted proxy, which verified the token itself.
-     */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> unverifiedClaims(RequestView request) {
-        Optional<String> token = request.header("Authorization").filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-                .map(h -> h.substring(7).strip());
-        Optional<CompactJws> jws = token.flatMap(CompactJws::parse);
-        if (jws.isEmpty()) {
-            return Map.of();
-        }
-        try {
-            Object claims = JSON.readValue(jws.get().payload(), Object.class);
-            return claims instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-        } catch (RuntimeException e) {
-            return Map.of();
         }
     }
 }

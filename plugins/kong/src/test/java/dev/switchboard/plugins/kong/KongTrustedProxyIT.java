@@ -34,7 +34,11 @@ class KongTrustedProxyIT {
                     consumers:
                       - username: alice
                         custom_id: student-1
+                        acls: [{group: publisher}]
                         jwt_secrets: [{key: alice-issuer, secret: "alice-secret-0123456789-abcdefghijkl"}]
+                      - username: bob
+                        custom_id: student-2
+                        jwt_secrets: [{key: bob-issuer, secret: "bob-secret-0123456789-abcdefghijklmno"}]
                     routes:
                       - name: jwt
                         paths: [/api/echo/jwt, /api/events]
@@ -64,33 +68,57 @@ class KongTrustedProxyIT {
                 .build();
     }
 
-    /** What Kong passes upstream after its jwt plugin: the consumer headers and the token itself. */
-    private static HttpRequest.Builder fromKong(SwitchboardExtension host, String path, List<String> roles) {
-        // Signed with a key Switchboard does not know: behind a trusted Kong, Kong checked it.
+    /**
+     * What Kong passes upstream after its jwt plugin: the consumer headers and the token itself,
+     * here signed with a key Switchboard does not know (Kong checked it).
+     */
+    private static HttpRequest.Builder fromKong(SwitchboardExtension host, String path, String consumer) {
         String token = Tokens.sign(JwtAlgorithm.HS256, Tokens.hmac("a-key-only-kong-knows-0123456789abcdef"),
-                Map.of("iss", "alice-issuer", "sub", "student-1", "roles", roles));
+                Map.of("iss", consumer + "-issuer", "sub", "someone-else", "roles", List.of("admin")));
         return HttpRequest.newBuilder(host.uri(path)).header("Authorization", "Bearer " + token)
-                .header("X-Consumer-ID", "0b7b0f4e-1111-2222-3333-444455556666").header("X-Consumer-Username", "alice")
-                .header("X-Consumer-Custom-ID", "student-1").header("X-Credential-Identifier", "alice-issuer");
+                .header("X-Consumer-Username", consumer).header("X-Credential-Identifier", consumer + "-issuer")
+                .header("X-Consumer-Groups", "admin");
+    }
+
+    @Test
+    void aTokenThatVerifiesHereGivesItsClaims() throws Exception {
+        String token = Tokens.sign(JwtAlgorithm.HS256, Tokens.hmac("bob-secret-0123456789-abcdefghijklmno"),
+                Map.of("iss", "bob-issuer", "sub", "student-2b", "roles", List.of("publisher")));
+        HttpResponse<String> published = trusted.send(HttpRequest.newBuilder(trusted.uri("/api/events/student.progress"))
+                .header("Authorization", "Bearer " + token).header("X-Consumer-Username", "bob").header("X-Credential-Identifier", "bob-issuer")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"progress\",\"data\":{\"step\":1}}")).build());
+        assertThat(published.statusCode()).as(published.body()).isBetween(200, 299);
     }
 
     @Test
     void kongsHeadersAreBelievedFromATrustedProxy() throws Exception {
-        HttpResponse<String> echo = trusted.send(fromKong(trusted, "/api/echo/jwt", List.of()).build());
+        HttpResponse<String> echo = trusted.send(fromKong(trusted, "/api/echo/jwt", "alice").build());
         assertThat(echo.statusCode()).as(echo.body()).isEqualTo(200);
         JsonNode seen = JSON.readTree(echo.body());
         assertThat(seen.get("X-Consumer-Username").asString()).isEqualTo("alice");
         assertThat(seen.get("X-Credential-Identifier").asString()).isEqualTo("alice-issuer");
 
-        // The principal's id and roles come from the token Kong verified.
+        // The principal is the policy's consumer: its custom_id and its ACL groups. What the
+        // unverifiable token and X-Consumer-Groups claim (sub, admin) counts for nothing.
         String event = "{\"type\":\"progress\",\"data\":{\"step\":1}}";
-        HttpResponse<String> published = trusted.send(fromKong(trusted, "/api/events/student.progress", List.of("publisher"))
+        HttpResponse<String> published = trusted.send(fromKong(trusted, "/api/events/student.progress", "alice")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(event)).build());
         assertThat(published.statusCode()).as(published.body()).isBetween(200, 299);
-        HttpResponse<String> refused = trusted.send(fromKong(trusted, "/api/events/student.progress", List.of("student"))
+        HttpResponse<String> refused = trusted.send(fromKong(trusted, "/api/events/student.progress", "bob")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(event)).build());
         assertThat(refused.statusCode()).isEqualTo(403);
-        assertThat(refused.body()).contains("student-1");
+        assertThat(refused.body()).contains("student-2");
+
+        // Headers naming a consumer or credential the policy does not have are not Kong's: checked here.
+        HttpResponse<String> stranger = trusted.send(fromKong(trusted, "/api/echo/jwt", "mallory").build());
+        assertThat(stranger.statusCode()).isEqualTo(401);
+        HttpResponse<String> wrongCredential = trusted.send(HttpRequest.newBuilder(trusted.uri("/api/echo/jwt"))
+                .header("X-Consumer-Username", "alice").header("X-Credential-Identifier", "bob-issuer").build());
+        assertThat(wrongCredential.statusCode()).isEqualTo(401);
+        // On a route without jwt, Kong passes a client's headers on untouched: removed here.
+        JsonNode free = JSON.readTree(trusted.send(fromKong(trusted, "/api/echo/free", "alice").build()).body());
+        assertThat(free.get("X-Consumer-Username").isNull()).isTrue();
 
         // Without Kong's headers the request is checked here, as without a proxy.
         HttpResponse<String> unchecked = trusted.send(HttpRequest.newBuilder(trusted.uri("/api/echo/jwt")).build());
@@ -99,13 +127,13 @@ class KongTrustedProxyIT {
 
     @Test
     void fromAnyOtherAddressKongsHeadersAreRemoved() throws Exception {
-        HttpResponse<String> free = untrusted.send(fromKong(untrusted, "/api/echo/free", List.of()).build());
+        HttpResponse<String> free = untrusted.send(fromKong(untrusted, "/api/echo/free", "alice").build());
         assertThat(free.statusCode()).isEqualTo(200);
         JsonNode seen = JSON.readTree(free.body());
         for (String header : List.of("X-Consumer-ID", "X-Consumer-Username", "X-Consumer-Custom-ID", "X-Credential-Identifier")) {
             assertThat(seen.get(header).isNull()).as(header).isTrue();
         }
-        HttpResponse<String> jwt = untrusted.send(fromKong(untrusted, "/api/echo/jwt", List.of()).build());
+        HttpResponse<String> jwt = untrusted.send(fromKong(untrusted, "/api/echo/jwt", "alice").build());
         assertThat(jwt.statusCode()).isEqualTo(401);
         assertThat(jwt.body()).isEqualTo("{\"message\":\"Invalid signature\"}");
     }
