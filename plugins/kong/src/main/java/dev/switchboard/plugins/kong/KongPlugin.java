@@ -36,6 +36,13 @@ public final class KongPlugin implements SwitchboardPlugin {
             }
         }
         gateway = new Gateway(config, source, Clock.systemUTC());
+        if (source != null) {
+            // With a policy in force, identity comes from it alone (the jwt filter, a trusted Kong):
+            // an authenticator, even one that never answers, turns the host's loopback development
+            // principal off, which would otherwise make every loopback caller an admin, a local
+            // Kong or sidecar included.
+            platform.authenticator(request -> java.util.Optional.empty());
+        }
         for (KongConfig.Jwks jwks : config.jwks()) {
             JwksSource keys = new JwksSource(jwksUri(jwks.uri()), java.time.Duration.ofSeconds(jwks.refresh()),
                     java.time.Duration.ofMillis(jwks.timeout()), Clock.systemUTC(), platform.log());

@@ -31,6 +31,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 class KongOperationsIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String SECRET = "alice-secret-0123456789-abcdefghijkl";
+    private static final String TOKEN = Tokens.sign(dev.switchboard.plugins.kong.jwt.JwtAlgorithm.HS256, Tokens.hmac(SECRET),
+            Map.of("iss", "alice-issuer", "sub", "student-1", "roles", List.of("publisher")));
     private static final Path HOME;
     private static final Path POLICY;
 
@@ -46,10 +49,18 @@ class KongOperationsIT {
     static String policy(int variant) {
         return """
                 _format_version: "3.0"
+                consumers:
+                  - username: alice
+                    jwt_secrets: [{key: alice-issuer, secret: "%s"}]
                 routes:
                   - name: stream
                     paths: [/api/events/stream]
-                    plugins: [{name: rate-limiting, config: {day: 3, limit_by: ip}}]
+                    plugins:
+                      - {name: jwt}
+                      - {name: rate-limiting, config: {day: 3, limit_by: ip}}
+                  - name: publish
+                    paths: [/api/events]
+                    plugins: [{name: jwt}]
                   - name: by-header
                     paths: [/api/echo/by-header]
                     plugins: [{name: rate-limiting, config: {day: 1, limit_by: header, header_name: X-Client}}]
@@ -58,7 +69,7 @@ class KongOperationsIT {
                     plugins:
                       - {name: rate-limiting, config: {minute: %d}}
                       - {name: cors, config: {origins: ["https://v%d.example.com"]}}
-                """.formatted(100_000_000 + variant, variant);
+                """.formatted(SECRET, 100_000_000 + variant, variant);
     }
 
     @RegisterExtension
@@ -68,21 +79,30 @@ class KongOperationsIT {
     @Test
     void anEventStreamCountsOnceAtConnect() throws Exception {
         LocalDate day = LocalDate.now(ZoneOffset.UTC);
-        try (SseClient stream = switchboard.stream(null, "/api/events/stream?topics=student.progress")) {
+        try (SseClient stream = switchboard.stream(TOKEN, "/api/events/stream?topics=student.progress")) {
             assertThat(stream.headers().firstValue("X-RateLimit-Remaining-Day")).hasValue("2");
             for (int i = 0; i < 5; i++) {
                 HttpResponse<String> published = switchboard.send(HttpRequest.newBuilder(switchboard.uri("/api/events/student.progress"))
-                        .header("Content-Type", "application/json")
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
                         .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"progress\",\"data\":{\"step\":" + i + "}}")).build());
                 assertThat(published.statusCode()).as(published.body()).isBetween(200, 299);
             }
             assertThat(stream.collect("progress", 5, Duration.ofSeconds(10))).hasSize(5);
         }
         // Five events later, the second connect is only the second request counted.
-        try (SseClient again = switchboard.stream(null, "/api/events/stream?topics=student.progress")) {
+        try (SseClient again = switchboard.stream(TOKEN, "/api/events/stream?topics=student.progress")) {
             assumeThat(LocalDate.now(ZoneOffset.UTC)).isEqualTo(day);
             assertThat(again.headers().firstValue("X-RateLimit-Remaining-Day")).hasValue("1");
         }
+    }
+
+    @Test
+    void withAPolicyInForceLoopbackCallersAreNotTheDevelopmentPrincipal() throws Exception {
+        // No jwt on this route, and the host's loopback development principal is off: the core
+        // sees an anonymous caller and refuses to start a job.
+        HttpResponse<String> published = switchboard.send(HttpRequest.newBuilder(switchboard.uri("/api/jobs"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertThat(published.statusCode()).isEqualTo(401);
     }
 
     @Test
