@@ -54,12 +54,13 @@ final class JwtFilter implements GatewayFilter {
                 gateway.config.clockSkew());
         switch (result) {
             case KongJwt.Authenticated ok -> {
-                consumerHeaders(exchange, ok.consumer());
+                Consumer consumer = issuedTo(ok).orElse(ok.consumer());
+                consumerHeaders(exchange, consumer);
                 exchange.setRequestHeader("X-Credential-Identifier", ok.credential().key());
                 exchange.removeRequestHeader("X-Anonymous-Consumer");
-                exchange.setAttribute(Gateway.CONSUMER, ok.consumer());
+                exchange.setAttribute(Gateway.CONSUMER, consumer);
                 exchange.setAttribute(Gateway.CREDENTIAL, ok.credential());
-                exchange.authenticate(principal(ok.consumer(), ok.credential(), ok.claims()));
+                exchange.authenticate(principal(consumer, ok.credential(), ok.claims()));
                 chain.proceed();
             }
             case KongJwt.Rejected rejected -> {
@@ -78,6 +79,19 @@ final class JwtFilter implements GatewayFilter {
                 exchange.respond(rejected.status(), CONTENT_TYPE, rejected.body());
             }
         }
+    }
+
+    /**
+     * For a token of the embedded token endpoints ({@code kong.tokens}), the consumer it was issued
+     * to (its {@code consumer} claim) rather than the issuing credential's: headers, rate limits
+     * by consumer and the principal then tell users apart.
+     */
+    private Optional<Consumer> issuedTo(KongJwt.Authenticated ok) {
+        if (!gateway.config.tokens().enabled() || !ok.credential().key().equals(gateway.config.tokens().credential())) {
+            return Optional.empty();
+        }
+        return ok.claims().get("consumer") instanceof String name
+                ? gateway.policy().map(policy -> policy.consumers().get(name)) : Optional.empty();
     }
 
     /** The embedded token endpoints are how a client gets a token: they cannot require one. */

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * access token is a JWT signed with one of the policy's HS* credentials, so the jwt plugin (here
  * or in a real Kong with the same file) accepts it; a refresh token is an opaque random string,
  * used once. Each refresh returns a new pair (rotation). Presenting a refresh token a second time
- * means it was copied: the whole family descending from the same login is revoked, and the thief
- * and the owner both have to log in again (OAuth 2.0 Security BCP, refresh token rotation).
+ * means it was copied: every refresh token descending from the same login is revoked, and the
+ * thief and the owner both have to log in again (OAuth 2.0 Security BCP, refresh token rotation).
+ * Access tokens already issued stay valid until they expire ({@code access_ttl}).
  *
  * <p>Refresh tokens live in this instance's memory (only their SHA-256 hashes): a restart, or
  * another instance, does not know them, and the user logs in again.
@@ -84,13 +85,16 @@ final class TokenService {
         Refresh entry = refreshTokens.get(hash(refreshToken));
         long now = clock.millis();
         if (entry == null || entry.expiresAtMillis() <= now) {
-            throw new TokenException(401, "invalid_grant", "The refresh token is unknown or expired; log in again.");
+            throw new TokenException(401, "invalid_grant", "The refresh token is unknown, expired or revoked; log in again.");
         }
         if (revokedFamilies.containsKey(entry.family())) {
             throw new TokenException(401, "invalid_grant", "The refresh token was revoked; log in again.");
         }
         if (!entry.used().compareAndSet(false, true)) {
-            revokedFamilies.put(entry.family(), entry.expiresAtMillis());
+            // Every refresh token of this login goes, and the family stays revoked as long as any
+            // of its tokens could still be presented.
+            revokedFamilies.put(entry.family(), now + config.tokens().refreshTtl() * 1000L);
+            refreshTokens.values().removeIf(other -> other.family().equals(entry.family()));
             throw new TokenException(401, "invalid_grant",
                     "The refresh token was already used, so it may have been stolen: every token of this login is revoked; log in again.");
         }
@@ -117,7 +121,7 @@ final class TokenService {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", credential.key());
         claims.put(config.subjectClaim(), consumer.customId() != null ? consumer.customId() : consumer.displayName());
-        claims.put("consumer", consumer.displayName());
+        claims.put("consumer", consumer.username() != null ? consumer.username() : consumer.id());
         claims.put(config.rolesClaim(), consumer.groups());
         claims.put("iat", now / 1000);
         claims.put("nbf", now / 1000);

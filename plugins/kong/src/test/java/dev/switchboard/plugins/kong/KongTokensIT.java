@@ -82,6 +82,8 @@ class KongTokensIT {
         HttpResponse<String> echo = echo(tokens.get("access_token").asString());
         assertThat(echo.statusCode()).as(echo.body()).isEqualTo(200);
         assertThat(JSON.readTree(echo.body()).get("X-Credential-Identifier").asString()).isEqualTo("switchboard-issuer");
+        // The consumer is the one who logged in, not the issuer's.
+        assertThat(JSON.readTree(echo.body()).get("X-Consumer-Username").asString()).isEqualTo("alice");
         // The consumer's ACL groups are the token's roles; its custom_id is the subject.
         HttpResponse<String> published = switchboard.publish(tokens.get("access_token").asString(), "student.progress",
                 "{\"type\":\"progress\",\"data\":{\"step\":1}}");
@@ -133,7 +135,7 @@ class KongTokensIT {
         HttpResponse<String> reuse = refresh(original);
         assertThat(reuse.statusCode()).isEqualTo(401);
         assertThat(JSON.readTree(reuse.body()).get("detail").asString()).contains("already used");
-        // The newest token of the same login is revoked too; another login is not affected.
+        // The newest token of the same login is revoked too (even one never presented); another login is not affected.
         HttpResponse<String> newest = refresh(third.get("refresh_token").asString());
         assertThat(newest.statusCode()).isEqualTo(401);
         assertThat(JSON.readTree(newest.body()).get("detail").asString()).contains("revoked");
