@@ -10,8 +10,9 @@ import java.util.Optional;
 /**
  * Kong's {@code request-size-limiting} plugin (priority 951): a body larger than
  * {@code allowed_payload_size} gets 413 {@code {"message":"Request size limit exceeded"}}, told by
- * its {@code Content-Length} or, without one, by reading at most the limit plus one byte (which
- * the route then reads as if nothing happened).
+ * its {@code Content-Length} or, without one (a chunked or HTTP/2 body), by reading at most the
+ * limit plus one byte (which the route then reads as if nothing happened; the host's
+ * {@code limits.max_request_body} bounds what is held).
  */
 final class RequestSizeFilter implements GatewayFilter {
 
@@ -45,16 +46,16 @@ final class RequestSizeFilter implements GatewayFilter {
                 exceeded(exchange);
                 return;
             }
-        } else if (exchange.header("Transfer-Encoding").isPresent()) {
-            if (conf.requireContentLength()) {
+        } else if (conf.requireContentLength()) {
+            // No length: a chunked body, or an HTTP/2 one (which has no Transfer-Encoding). Only a
+            // request that does carry a body is refused for lacking one.
+            if (exchange.body(0).isEmpty()) {
                 exchange.respond(411, JwtFilter.CONTENT_TYPE, "{\"message\":\"A valid Content-Length header is required\"}");
                 return;
             }
-            int limit = (int) Math.min(conf.limitBytes(), Integer.MAX_VALUE - 1);
-            if (exchange.body(limit).isEmpty()) {
-                exceeded(exchange);
-                return;
-            }
+        } else if (exchange.body((int) Math.min(conf.limitBytes(), Integer.MAX_VALUE - 1)).isEmpty()) {
+            exceeded(exchange);
+            return;
         }
         chain.proceed();
     }

@@ -71,26 +71,20 @@ final class RequestValidatorFilter implements GatewayFilter {
         for (RequestValidatorConf.Parameter parameter : conf.parameters()) {
             parameter(exchange, match.get().route(), parameter, violations);
         }
-        if (conf.bodySchema() != null && hasBody(exchange)) {
-            String type = exchange.header("Content-Type").orElse("");
-            if (!allowed(type, conf.allowedContentTypes())) {
-                violations.add(new Violation("/headers/content-type", type.isEmpty() ? "a body needs a Content-Type, one of "
-                        + conf.allowedContentTypes() : "'" + type + "' is not allowed here; send one of " + conf.allowedContentTypes()));
-            } else {
-                Optional<byte[]> body = exchange.body(MAX_BODY);
-                if (body.isEmpty()) {
-                    exchange.respondProblem(413, "The body is larger than " + MAX_BODY / (1024 * 1024) + " MiB, the most this route validates.");
-                    return;
-                }
-                JsonNode document = null;
-                try {
-                    document = JSON.readTree(body.get());
-                } catch (RuntimeException e) {
-                    violations.add(new Violation("/body", "not valid JSON"));
-                }
-                if (document != null) {
-                    check(conf.bodySchema(), document.isMissingNode() ? JsonNodeFactory.instance.nullNode() : document, "/body", violations);
-                }
+        if (conf.bodySchema() != null) {
+            Optional<Long> length = exchange.header("Content-Length").filter(v -> v.strip().matches("\\d{1,18}")).map(v -> Long.parseLong(v.strip()));
+            if (length.isPresent() && length.get() > MAX_BODY) {
+                exchange.respondProblem(413, "The body is larger than " + MAX_BODY / (1024 * 1024) + " MiB, the most this route validates.");
+                return;
+            }
+            // Without a Content-Length (chunked, or HTTP/2) the body is read to see whether there is one.
+            Optional<byte[]> body = length.filter(l -> l == 0).isPresent() ? Optional.of(new byte[0]) : exchange.body(MAX_BODY);
+            if (body.isEmpty()) {
+                exchange.respondProblem(413, "The body is larger than " + MAX_BODY / (1024 * 1024) + " MiB, the most this route validates.");
+                return;
+            }
+            if (body.get().length > 0) {
+                body(exchange, conf, body.get(), violations);
             }
         }
         if (violations.isEmpty()) {
@@ -111,9 +105,22 @@ final class RequestValidatorFilter implements GatewayFilter {
         exchange.respond(400, "application/problem+json", JSON.writeValueAsString(problem));
     }
 
-    private static boolean hasBody(GatewayExchange exchange) {
-        return exchange.header("Transfer-Encoding").isPresent()
-                || exchange.header("Content-Length").filter(length -> !length.strip().equals("0")).isPresent();
+    private static void body(GatewayExchange exchange, RequestValidatorConf conf, byte[] body, List<Violation> violations) {
+        String type = exchange.header("Content-Type").orElse("");
+        if (!allowed(type, conf.allowedContentTypes())) {
+            violations.add(new Violation("/headers/content-type", type.isEmpty() ? "a body needs a Content-Type, one of "
+                    + conf.allowedContentTypes() : "'" + type + "' is not allowed here; send one of " + conf.allowedContentTypes()));
+            return;
+        }
+        JsonNode document;
+        try {
+            document = JSON.readTree(body);
+        } catch (RuntimeException e) {
+            violations.add(new Violation("/body", "not valid JSON"));
+            return;
+        }
+        check(conf.bodySchema(), document == null || document.isMissingNode() ? JsonNodeFactory.instance.nullNode() : document, "/body",
+                violations);
     }
 
     private static void parameter(GatewayExchange exchange, Route route, RequestValidatorConf.Parameter parameter, List<Violation> violations) {
