@@ -2,6 +2,9 @@ package dev.switchboard.plugins.kong;
 
 import dev.switchboard.api.HostRoute;
 import dev.switchboard.api.PluginCommand;
+import dev.switchboard.api.RequestView;
+import dev.switchboard.plugins.kong.policy.Policy;
+import dev.switchboard.plugins.kong.policy.Route;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -18,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -75,10 +79,22 @@ final class KongExport implements PluginCommand {
         if (options.output() == null) {
             out.print(yaml);
         } else {
-            Files.writeString(options.output(), yaml, StandardCharsets.UTF_8);
+            writePrivately(options.output(), yaml);
             err.println("switchboard kong export: wrote " + options.output().toAbsolutePath());
         }
         return 0;
+    }
+
+    /** The file may hold secrets (--include-secrets): readable by its owner only, where the file system says so. */
+    private static void writePrivately(Path file, String text) throws java.io.IOException {
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 
     private static Options options(List<String> args) {
@@ -125,38 +141,37 @@ final class KongExport implements PluginCommand {
         return args.get(index);
     }
 
-    ObjectNode export(byte[] policy, Options options) {
-        ObjectNode source = policy == null ? NODES.objectNode() : (ObjectNode) YAML.readTree(policy);
+    ObjectNode export(byte[] policyText, Options options) {
+        ObjectNode source = policyText == null ? NODES.objectNode() : (ObjectNode) YAML.readTree(policyText);
+        Policy policy = gateway.policy().orElse(null);
         ObjectNode root = NODES.objectNode();
         root.put("_format_version", "3.0");
 
         ArrayNode services = source.has("services") ? ((ArrayNode) source.get("services")).deepCopy() : NODES.arrayNode();
-        ObjectNode main;
-        if (services.isEmpty()) {
-            main = services.addObject().put("name", "switchboard").put("url", options.upstream());
-        } else {
-            main = (ObjectNode) services.get(0);
-        }
-        String mainName = main.has("name") ? main.get("name").asString() : "switchboard";
-        main.put("name", mainName);
-        Set<String> covered = new HashSet<>();
+        String url = services.isEmpty() || !services.get(0).has("url") ? options.upstream() : services.get(0).get("url").asString();
         Set<String> routeNames = new HashSet<>();
+        Set<String> serviceNames = new HashSet<>();
         for (JsonNode service : services) {
+            serviceNames.add(service.path("name").asString(""));
             for (JsonNode route : iterable(service.get("routes"))) {
-                keepPaths((ObjectNode) route, covered, routeNames);
+                keepPaths((ObjectNode) route, routeNames);
             }
         }
         ArrayNode topRoutes = source.has("routes") ? ((ArrayNode) source.get("routes")).deepCopy() : null;
+        String base = services.isEmpty() ? "switchboard" : services.get(0).path("name").asString("switchboard");
+        // The routes the export adds belong to services of its own, without service-scoped plugins, so
+        // that in Kong they get exactly what they get here: the global plugins.
+        ObjectNode others = NODES.objectNode().put("name", unique(base + (services.isEmpty() ? "" : "-routes"), serviceNames))
+                .put("url", url);
+        ObjectNode streams = NODES.objectNode().put("name", unique(base + "-streams", serviceNames)).put("url", url)
+                .put("read_timeout", options.streamTimeout()).put("write_timeout", options.streamTimeout());
         for (JsonNode route : iterable(topRoutes)) {
-            keepPaths((ObjectNode) route, covered, routeNames);
+            keepPaths((ObjectNode) route, routeNames);
             if (!route.has("service")) {
-                ((ObjectNode) route).putObject("service").put("name", mainName);
+                ((ObjectNode) route).putObject("service").put("name", others.get("name").asString());
             }
         }
 
-        ObjectNode streams = NODES.objectNode().put("name", mainName + "-streams")
-                .put("url", main.has("url") ? main.get("url").asString() : options.upstream())
-                .put("read_timeout", options.streamTimeout()).put("write_timeout", options.streamTimeout());
         Map<String, Set<String>> methods = new LinkedHashMap<>();
         Map<String, Boolean> streaming = new LinkedHashMap<>();
         for (HostRoute route : routes.get()) {
@@ -169,7 +184,14 @@ final class KongExport implements PluginCommand {
         }
         for (Map.Entry<String, Set<String>> entry : methods.entrySet()) {
             String prefix = entry.getKey();
-            if (covered.contains(prefix)) {
+            String method = entry.getValue().stream().filter(m -> !m.equals("*")).findFirst().orElse("GET");
+            Route covering = policy == null ? null : policy.match(new PathOnly(method, prefix)).route();
+            if (covering != null) {
+                // A policy route already takes these requests, with its plugins. A stream under it still
+                // needs the streams service's timeouts: a copy of that route, plugins and all, goes there.
+                if (streaming.get(prefix)) {
+                    add(streams, streamCopy(source, covering, prefix, routeNames));
+                }
                 continue;
             }
             ObjectNode route = NODES.objectNode();
@@ -180,8 +202,11 @@ final class KongExport implements PluginCommand {
                 entry.getValue().forEach(list::add);
             }
             route.put("strip_path", false);
-            ObjectNode service = streaming.get(prefix) ? streams : main;
-            (service.has("routes") ? (ArrayNode) service.get("routes") : service.putArray("routes")).add(route);
+            add(streaming.get(prefix) ? streams : others, route);
+        }
+        if (others.has("routes") || topRoutes != null && topRoutes.valueStream().anyMatch(r -> r.at("/service/name").asString("")
+                .equals(others.get("name").asString()))) {
+            services.add(others);
         }
         if (streams.has("routes")) {
             services.add(streams);
@@ -196,15 +221,7 @@ final class KongExport implements PluginCommand {
         if (source.has("consumers")) {
             ArrayNode consumers = ((ArrayNode) source.get("consumers")).deepCopy();
             for (JsonNode consumer : consumers) {
-                String name = consumer.has("username") ? consumer.get("username").asString() : consumer.path("custom_id").asString("consumer");
-                for (JsonNode secret : iterable(consumer.get("jwt_secrets"))) {
-                    credential((ObjectNode) secret, options.secrets());
-                }
-                for (JsonNode basic : iterable(consumer.get("basicauth_credentials"))) {
-                    if (!options.secrets()) {
-                        ((ObjectNode) basic).put("password", reference("BASICAUTH_PASSWORD", basic.path("username").asString(name)));
-                    }
-                }
+                maskCredentials((ObjectNode) consumer, options.secrets());
             }
             root.set("consumers", consumers);
         }
@@ -219,11 +236,119 @@ final class KongExport implements PluginCommand {
         return root;
     }
 
-    /** A policy route keeps its paths (the export adds no second route for them) and must not strip them. */
-    private static void keepPaths(ObjectNode route, Set<String> covered, Set<String> names) {
-        for (JsonNode path : iterable(route.get("paths"))) {
-            covered.add(path.asString());
+    private static void add(ObjectNode service, ObjectNode route) {
+        (service.has("routes") ? (ArrayNode) service.get("routes") : service.putArray("routes")).add(route);
+    }
+
+    /**
+     * A copy of the policy route {@code covering}, for {@code prefix} only, carrying every plugin
+     * that applies to it here: its own, its service's, and top-level entries scoped to either.
+     */
+    private static ObjectNode streamCopy(ObjectNode source, Route covering, String prefix, Set<String> routeNames) {
+        ObjectNode copy = NODES.objectNode();
+        ArrayNode plugins = NODES.arrayNode();
+        String serviceName = null;
+        String serviceId = null;
+        ObjectNode original = null;
+        for (JsonNode service : iterable(source.get("services"))) {
+            for (JsonNode route : iterable(service.get("routes"))) {
+                if (named(route, covering.name())) {
+                    original = (ObjectNode) route;
+                    serviceName = service.path("name").asString(null);
+                    serviceId = service.path("id").asString(null);
+                    iterable(service.get("plugins")).forEach(plugin -> plugins.add(plugin.deepCopy()));
+                }
+            }
         }
+        for (JsonNode route : iterable(source.get("routes"))) {
+            if (named(route, covering.name())) {
+                original = (ObjectNode) route;
+                serviceName = route.at("/service/name").asString(route.path("service").isString() ? route.get("service").asString() : null);
+            }
+        }
+        if (original != null) {
+            for (String field : original.propertyNames()) {
+                if (!field.equals("plugins") && !field.equals("service") && !field.equals("id")) {
+                    copy.set(field, original.get(field).deepCopy());
+                }
+            }
+            iterable(original.get("plugins")).forEach(plugin -> plugins.add(plugin.deepCopy()));
+        }
+        for (JsonNode plugin : iterable(source.get("plugins"))) {
+            boolean onRoute = plugin.has("route") && named(plugin.get("route"), covering.name());
+            boolean onService = plugin.has("service") && serviceName != null
+                    && (named(plugin.get("service"), serviceName) || serviceId != null && named(plugin.get("service"), serviceId));
+            if (onRoute || onService) {
+                ObjectNode scoped = (ObjectNode) plugin.deepCopy();
+                scoped.remove("route");
+                scoped.remove("service");
+                plugins.add(scoped);
+            }
+        }
+        copy.put("name", unique(covering.name() + "-stream", routeNames));
+        copy.set("paths", NODES.arrayNode().add(prefix));
+        copy.put("strip_path", false);
+        if (!plugins.isEmpty()) {
+            copy.set("plugins", dedupe(plugins));
+        }
+        return copy;
+    }
+
+    /** A route's plugins take precedence over its service's of the same name, as in Kong. */
+    private static ArrayNode dedupe(ArrayNode plugins) {
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        plugins.forEach(plugin -> byName.put(plugin.path("name").asString(""), plugin));
+        ArrayNode unique = NODES.arrayNode();
+        byName.values().forEach(unique::add);
+        return unique;
+    }
+
+    private static boolean named(JsonNode node, String name) {
+        if (node.isString()) {
+            return node.asString().equals(name);
+        }
+        return name.equals(node.path("name").asString(null)) || name.equals(node.path("id").asString(null));
+    }
+
+    /** Secrets of every credential type Kong's consumers may hold, as decK references unless asked. */
+    private static void maskCredentials(ObjectNode consumer, boolean include) {
+        String name = consumer.has("username") ? consumer.get("username").asString() : consumer.path("custom_id").asString("consumer");
+        for (JsonNode secret : iterable(consumer.get("jwt_secrets"))) {
+            credential((ObjectNode) secret, include);
+        }
+        if (include) {
+            return;
+        }
+        mask(consumer, "basicauth_credentials", "password", "BASICAUTH_PASSWORD", "username", name);
+        mask(consumer, "keyauth_credentials", "key", "KEYAUTH_KEY", "id", name);
+        mask(consumer, "hmacauth_credentials", "secret", "HMACAUTH_SECRET", "username", name);
+        mask(consumer, "oauth2_credentials", "client_secret", "OAUTH2_CLIENT_SECRET", "client_id", name);
+    }
+
+    private static void mask(ObjectNode consumer, String list, String field, String kind, String nameField, String consumerName) {
+        int n = 0;
+        for (JsonNode credential : iterable(consumer.get(list))) {
+            n++;
+            if (credential.has(field)) {
+                String label = credential.path(nameField).asString(consumerName + "_" + n);
+                ((ObjectNode) credential).put(field, reference(kind, label));
+            }
+        }
+    }
+
+    /** A request of one method to one path, for asking the policy which route takes it. */
+    private record PathOnly(String method, String path) implements RequestView {
+        public Optional<String> query() { return Optional.empty(); }
+        public Optional<String> queryParam(String name) { return Optional.empty(); }
+        public Optional<String> header(String name) { return Optional.empty(); }
+        public List<String> headers(String name) { return List.of(); }
+        public Optional<String> cookie(String name) { return Optional.empty(); }
+        public String remoteAddress() { return "127.0.0.1"; }
+        public boolean secure() { return false; }
+    }
+
+    /** A policy route keeps its name (taken) and must not strip its paths. */
+    private static void keepPaths(ObjectNode route, Set<String> names) {
         if (route.has("name")) {
             names.add(route.get("name").asString());
         }

@@ -42,6 +42,7 @@ class KongExportIT {
                         acls: [{group: student}]
                         jwt_secrets: [{key: alice-issuer, secret: "alice-secret-0123456789-abcdefghijkl"}]
                         basicauth_credentials: [{username: alice, password: "alice-password"}]
+                        keyauth_credentials: [{key: "alice-api-key"}]
                     plugins:
                       - name: jwt
                         config: {claims_to_verify: [exp], cookie_names: [switchboard_token]}
@@ -112,31 +113,45 @@ class KongExportIT {
 
         JsonNode kong = YAML.readTree(yaml);
         assertThat(kong.get("_format_version").asString()).isEqualTo("3.0");
-        JsonNode main = kong.get("services").get(0);
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        // The policy's service keeps its own routes only.
+        JsonNode main = service(kong, "switchboard");
         assertThat(main.get("url").asString()).isEqualTo("http://10.0.0.5:8080");
-        List<String> mainPaths = paths(main);
-        assertThat(mainPaths).contains("/api/events", "/api/skills", "/api/jobs", "/api/echo", "/api/health/kong",
+        assertThat(paths(main)).containsExactly("/api/events");
+        // Every other route goes to a service without service-scoped plugins, as the global plugins alone apply here.
+        JsonNode others = service(kong, "switchboard-routes");
+        assertThat(others.get("url").asString()).isEqualTo("http://10.0.0.5:8080");
+        assertThat(paths(others)).contains("/api/skills", "/api/jobs", "/api/echo", "/api/health/kong",
                 "/.well-known/oauth-protected-resource", "/health");
-        assertThat(mainPaths).doesNotContain("/admin", "/api/events/stream", "/mcp");
-        JsonNode streams = kong.get("services").get(1);
-        assertThat(streams.get("name").asString()).isEqualTo("switchboard-streams");
+        assertThat(paths(others)).doesNotContain("/admin", "/api/events/stream", "/mcp", "/api/events");
+        assertThat(others.has("plugins")).isFalse();
+        // Streams get the long timeouts. The event stream falls under the policy's events route, so
+        // its copy carries that route's plugins: in Kong the longer prefix wins, and must not lose them.
+        JsonNode streams = service(kong, "switchboard-streams");
         assertThat(streams.get("read_timeout").asLong()).isEqualTo(3_600_000);
         assertThat(paths(streams)).containsExactlyInAnyOrder("/api/events/stream", "/mcp");
+        JsonNode eventStream = streams.get("routes").valueStream().filter(r -> r.get("paths").get(0).asString().equals("/api/events/stream"))
+                .findFirst().orElseThrow();
+        assertThat(eventStream.get("name").asString()).isEqualTo("events-stream");
+        assertThat(eventStream.at("/plugins/0/name").asString()).isEqualTo("rate-limiting");
         for (JsonNode service : kong.get("services")) {
             for (JsonNode route : service.get("routes")) {
                 assertThat(route.get("strip_path").asBoolean(true)).as(route.toString()).isFalse();
             }
         }
-        assertThat(kong.get("routes").get(0).get("service").get("name").asString()).isEqualTo("switchboard");
+        assertThat(kong.get("routes").get(0).get("service").get("name").asString()).isEqualTo("switchboard-routes");
         // The policy's own route for /api/echo/limited is kept, not duplicated.
-        assertThat(mainPaths).doesNotContain("/api/echo/limited");
+        assertThat(paths(others)).doesNotContain("/api/echo/limited");
 
-        assertThat(yaml).doesNotContain("alice-secret-0123456789", "alice-password", "redis-password");
+        assertThat(yaml).doesNotContain("alice-secret-0123456789", "alice-password", "redis-password", "alice-api-key");
         assertThat(kong.at("/consumers/0/jwt_secrets/0/secret").asString()).isEqualTo("${{ env \"DECK_JWT_SECRET_ALICE_ISSUER\" }}");
         assertThat(kong.at("/consumers/0/basicauth_credentials/0/password").asString())
                 .isEqualTo("${{ env \"DECK_BASICAUTH_PASSWORD_ALICE\" }}");
         assertThat(kong.at("/services/0/routes/0/plugins/0/config/redis/password").asString())
                 .isEqualTo("${{ env \"DECK_REDIS_PASSWORD_1\" }}");
+        assertThat(eventStream.at("/plugins/0/config/redis/password").asString()).startsWith("${{ env \"DECK_REDIS_PASSWORD_");
+        assertThat(kong.at("/consumers/0/keyauth_credentials/0/key").asString()).isEqualTo("${{ env \"DECK_KEYAUTH_KEY_ALICE_1\" }}");
         assertThat(kong.at("/consumers/0/jwt_secrets/0/algorithm").asString()).isEqualTo("HS256");
     }
 
@@ -146,8 +161,8 @@ class KongExportIT {
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("alice-secret-0123456789-abcdefghijkl", "alice-password", "redis-password");
         JsonNode kong = YAML.readTree(run.out());
-        assertThat(paths(kong.get("services").get(0))).contains("/admin");
-        assertThat(kong.get("services").get(1).get("write_timeout").asLong()).isEqualTo(86_400_000);
+        assertThat(paths(service(kong, "switchboard-routes"))).contains("/admin");
+        assertThat(service(kong, "switchboard-streams").get("write_timeout").asLong()).isEqualTo(86_400_000);
         Path file = HOME.resolve("with-secrets.yml");
         Files.writeString(file, run.out());
         assertThat(deckValidate(file)).isEmpty();
@@ -163,6 +178,11 @@ class KongExportIT {
         Run help = export("--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("--include-secrets");
+    }
+
+    private static JsonNode service(JsonNode kong, String name) {
+        return kong.get("services").valueStream().filter(s -> s.get("name").asString().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no service " + name + " in " + kong));
     }
 
     private static List<String> paths(JsonNode service) {
