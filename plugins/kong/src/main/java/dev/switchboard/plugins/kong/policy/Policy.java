@@ -47,9 +47,9 @@ public record Policy(String source, List<Consumer> consumerList, Map<String, Jwt
     }
 
     /**
-     * The route {@code request} matches, as Kong's router picks it: regex paths first (higher
-     * {@code regex_priority} first), then the longest matching prefix; on a tie, the route with
-     * more conditions (methods, hosts), then the one written first.
+     * The route {@code request} matches, as Kong's router picks it: a route naming more kinds of
+     * conditions (paths, methods, hosts) first; among those, regex paths first (higher
+     * {@code regex_priority} first), then the longest matching prefix; on a tie, the one written first.
      */
     public Match match(RequestView request) {
         Route best = null;
@@ -59,8 +59,10 @@ public record Policy(String source, List<Consumer> consumerList, Map<String, Jwt
             if (length < 0) {
                 continue;
             }
-            long score = length == Integer.MAX_VALUE ? (1L << 50) + ((long) route.regexPriority() << 20) : (long) length << 4;
-            score += (route.methods().isEmpty() ? 0 : 2) + (route.hosts().isEmpty() ? 0 : 4);
+            long conditions = (route.prefixes().isEmpty() && route.regexes().isEmpty() ? 0 : 1) + (route.methods().isEmpty() ? 0 : 1)
+                    + (route.hosts().isEmpty() ? 0 : 1);
+            long score = (conditions << 56)
+                    + (length == Integer.MAX_VALUE ? (1L << 50) + ((long) route.regexPriority() << 20) : (long) length << 4);
             if (score > bestScore) {
                 best = route;
                 bestScore = score;

@@ -111,6 +111,38 @@ class PolicyParserTest {
     }
 
     @Test
+    void routesAreRankedAsKongRanksThem() throws Exception {
+        Policy policy = parse("""
+                _format_version: "3.0"
+                routes:
+                  - {name: short, paths: [/api]}
+                  - {name: long, paths: [/api/items]}
+                  - {name: regex, paths: ["~/api/items/[0-9]+$"]}
+                  - {name: host, paths: [/], hosts: [admin.example.com]}
+                """);
+        assertThat(policy.match(request("GET", "/api/other", "x.example.com")).routeName()).isEqualTo("short");
+        assertThat(policy.match(request("GET", "/api/items/abc", "x.example.com")).routeName()).isEqualTo("long");
+        assertThat(policy.match(request("GET", "/api/items/42", "x.example.com")).routeName()).isEqualTo("regex");
+        // Two kinds of conditions (paths and hosts) beat one, however long the prefix.
+        assertThat(policy.match(request("GET", "/api/items/42", "admin.example.com:8443")).routeName()).isEqualTo("host");
+        assertThat(policy.match(request("GET", "/elsewhere", "x.example.com")).route()).isNull();
+    }
+
+    private static dev.switchboard.api.RequestView request(String method, String path, String host) {
+        return new dev.switchboard.api.RequestView() {
+            public String method() { return method; }
+            public String path() { return path; }
+            public java.util.Optional<String> query() { return java.util.Optional.empty(); }
+            public java.util.Optional<String> queryParam(String name) { return java.util.Optional.empty(); }
+            public java.util.Optional<String> header(String name) { return name.equalsIgnoreCase("Host") ? java.util.Optional.of(host) : java.util.Optional.empty(); }
+            public java.util.List<String> headers(String name) { return header(name).map(java.util.List::of).orElse(java.util.List.of()); }
+            public java.util.Optional<String> cookie(String name) { return java.util.Optional.empty(); }
+            public String remoteAddress() { return "127.0.0.1"; }
+            public boolean secure() { return false; }
+        };
+    }
+
+    @Test
     void aDisabledUnknownPluginIsLeftAlone() throws Exception {
         assertThat(parse("_format_version: \"3.0\"\nplugins: [{name: prometheus, enabled: false}]").global()).isEmpty();
     }
