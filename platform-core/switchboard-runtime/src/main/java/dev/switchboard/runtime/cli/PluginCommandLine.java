@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * {@code switchboard <plugin id> <command> [arguments]}: a command a plugin added
  * ({@code Platform.command}). The host starts as {@code run} would (configuration file and
- * {@code SWITCHBOARD_*} variables), on a free port unless {@code SWITCHBOARD_PORT} says otherwise,
+ * {@code SWITCHBOARD_*} variables), on free ports unless {@code SWITCHBOARD_PORT} or
+ * {@code SWITCHBOARD_TLS_PORT} say otherwise,
  * with its logs on stderr; the command runs once the plugins are loaded; then the host stops.
  */
 final class PluginCommandLine {
@@ -23,8 +24,14 @@ final class PluginCommandLine {
     static int run(String[] args, PrintStream out, PrintStream err) {
         String pluginId = args[0];
         List<String> rest = Arrays.asList(args).subList(1, args.length);
-        List<ConfigOverride> defaults = System.getenv("SWITCHBOARD_PORT") == null
-                ? List.of(new ConfigOverride("port", "0", pluginId + " command (a free port)")) : List.of();
+        // Free ports, so that a command never collides with the Switchboard already serving.
+        List<ConfigOverride> defaults = new java.util.ArrayList<>();
+        if (System.getenv("SWITCHBOARD_PORT") == null) {
+            defaults.add(new ConfigOverride("port", "0", pluginId + " command (a free port)"));
+        }
+        if (System.getenv("SWITCHBOARD_TLS_PORT") == null) {
+            defaults.add(new ConfigOverride("tls.port", "0", pluginId + " command (a free port)"));
+        }
         HostOptions.Start start = new HostOptions().start(defaults);
         if (start.host() == null) {
             return start.exitCode();

@@ -35,7 +35,8 @@ final class GatewayRequest extends HttpServletRequestWrapper {
     private byte[] readAhead;
     /** Whether {@link #readAhead} is the whole body. */
     private boolean wholeBody;
-    private boolean streamHandedOut;
+    private ServletInputStream handedOut;
+    private Map<String, String[]> formParameters;
 
     GatewayRequest(HttpServletRequest request) {
         super(request);
@@ -52,13 +53,19 @@ final class GatewayRequest extends HttpServletRequestWrapper {
 
     /** The body if it has at most {@code maxBytes}; the bytes read are kept for the route either way. */
     Optional<byte[]> body(int maxBytes) throws IOException {
-        if (streamHandedOut) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative");
+        }
+        if (handedOut != null) {
             throw new IllegalStateException("the body was already handed to the route");
         }
         if (readAhead == null || !wholeBody && readAhead.length <= maxBytes) {
             ServletInputStream in = super.getInputStream();
             byte[] start = readAhead == null ? new byte[0] : readAhead;
-            byte[] more = in.readNBytes(Math.max(0, maxBytes + 1 - start.length));
+            // One byte past the limit tells "exactly the limit" from "more"; computed in long, as
+            // maxBytes may be Integer.MAX_VALUE (an array cannot be larger anyway).
+            int want = (int) Math.min(Integer.MAX_VALUE - 16L, (long) maxBytes + 1 - start.length);
+            byte[] more = in.readNBytes(Math.max(0, want));
             readAhead = Arrays.copyOf(start, start.length + more.length);
             System.arraycopy(more, 0, readAhead, start.length, more.length);
             wholeBody = readAhead.length <= maxBytes;
@@ -71,8 +78,10 @@ final class GatewayRequest extends HttpServletRequestWrapper {
         if (readAhead == null) {
             return super.getInputStream();
         }
-        streamHandedOut = true;
-        return new ReadAheadStream(readAhead, wholeBody ? null : super.getInputStream());
+        if (handedOut == null) {
+            handedOut = new ReadAheadStream(readAhead, wholeBody ? null : super.getInputStream());
+        }
+        return handedOut;
     }
 
     @Override
@@ -80,8 +89,89 @@ final class GatewayRequest extends HttpServletRequestWrapper {
         if (readAhead == null) {
             return super.getReader();
         }
+        return new BufferedReader(new InputStreamReader(getInputStream(), charset()));
+    }
+
+    /** The request's charset, else the application's default, else ISO-8859-1 (the servlet default). */
+    private Charset charset() throws java.io.UnsupportedEncodingException {
         String encoding = getCharacterEncoding();
-        return new BufferedReader(new InputStreamReader(getInputStream(), encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding)));
+        if (encoding == null && getServletContext() != null) {
+            encoding = getServletContext().getRequestCharacterEncoding();
+        }
+        if (encoding == null) {
+            return StandardCharsets.ISO_8859_1;
+        }
+        try {
+            return Charset.forName(encoding);
+        } catch (IllegalArgumentException e) {
+            throw new java.io.UnsupportedEncodingException(encoding);
+        }
+    }
+
+    /**
+     * Form parameters of a body read ahead: the container would parse them from the body it no
+     * longer has, so they are parsed here from the kept bytes (with the query's).
+     */
+    private Map<String, String[]> formParameters() {
+        if (readAhead == null || !wholeBody || getContentType() == null
+                || !getContentType().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return null;
+        }
+        if (formParameters == null) {
+            Map<String, List<String>> values = new java.util.LinkedHashMap<>();
+            Charset charset;
+            try {
+                charset = charset();
+            } catch (java.io.UnsupportedEncodingException e) {
+                charset = StandardCharsets.ISO_8859_1;
+            }
+            for (String source : new String[] {getQueryString(), new String(readAhead, charset)}) {
+                if (source == null || source.isEmpty()) {
+                    continue;
+                }
+                for (String pair : source.split("&")) {
+                    if (pair.isEmpty()) {
+                        continue;
+                    }
+                    int eq = pair.indexOf('=');
+                    String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), charset);
+                    String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), charset);
+                    values.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+                }
+            }
+            Map<String, String[]> parameters = new java.util.LinkedHashMap<>();
+            values.forEach((name, list) -> parameters.put(name, list.toArray(String[]::new)));
+            formParameters = java.util.Collections.unmodifiableMap(parameters);
+        }
+        return formParameters;
+    }
+
+    @Override
+    public String getParameter(String name) {
+        Map<String, String[]> form = formParameters();
+        if (form == null) {
+            return super.getParameter(name);
+        }
+        String[] values = form.get(name);
+        return values == null ? null : values[0];
+    }
+
+    @Override
+    public Map<String, String[]> getParameterMap() {
+        Map<String, String[]> form = formParameters();
+        return form == null ? super.getParameterMap() : form;
+    }
+
+    @Override
+    public Enumeration<String> getParameterNames() {
+        Map<String, String[]> form = formParameters();
+        return form == null ? super.getParameterNames() : Collections.enumeration(form.keySet());
+    }
+
+    @Override
+    public String[] getParameterValues(String name) {
+        Map<String, String[]> form = formParameters();
+        return form == null ? super.getParameterValues(name) : form.get(name);
     }
 
     /** The kept bytes, then whatever of the body was not read ahead. */
