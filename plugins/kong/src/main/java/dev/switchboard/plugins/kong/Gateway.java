@@ -114,6 +114,23 @@ final class Gateway {
         return conf.redis() == null ? local : redis.computeIfAbsent(conf.redis(), RedisCounters::new);
     }
 
+    /** Closes the Redis clients of servers the policy in force no longer names. */
+    void retainRedisOfPolicy() {
+        java.util.Set<RateLimitConf.Redis> named = new java.util.HashSet<>();
+        policy().ifPresent(p -> p.allPlugins().forEach(plugin -> {
+            if (plugin instanceof RateLimitConf limits && limits.redis() != null) {
+                named.add(limits.redis());
+            }
+        }));
+        redis.entrySet().removeIf(entry -> {
+            if (named.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().close();
+            return true;
+        });
+    }
+
     /** The Redis-backed counters of a server the policy names, for the health check. */
     RedisCounters redis(RateLimitConf.Redis server) {
         return redis.computeIfAbsent(server, RedisCounters::new);

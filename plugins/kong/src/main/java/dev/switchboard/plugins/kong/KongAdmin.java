@@ -15,7 +15,7 @@ import java.util.Map;
  * The Admin API of a real Kong in front ({@code kong.admin_url}): its {@code GET /status}, with
  * the time it took, for the health report.
  */
-final class KongAdmin {
+final class KongAdmin implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -77,5 +77,10 @@ final class KongAdmin {
             details.put("error", e.toString());
             return new Report(false, details);
         }
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 }

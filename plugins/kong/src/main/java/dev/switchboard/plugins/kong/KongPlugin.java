@@ -19,23 +19,36 @@ import java.time.Clock;
 public final class KongPlugin implements SwitchboardPlugin {
 
     private Gateway gateway;
+    private KongAdmin admin;
 
     @Override
     public void start(Platform platform) throws Exception {
         KongConfig config = platform.config().bind(KongConfig.class);
         PolicySource source = null;
+        java.util.concurrent.atomic.AtomicReference<Gateway> sourceGateway = null;
         if (!config.declarativeConfig().isBlank()) {
             Path file = Path.of(config.declarativeConfig());
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("kong.declarative_config: no file at " + file.toAbsolutePath());
             }
-            source = new PolicySource(file, platform.log(), () -> { });
+            java.util.concurrent.atomic.AtomicReference<Gateway> live = new java.util.concurrent.atomic.AtomicReference<>();
+            // Redis clients of servers the new policy no longer names are closed.
+            source = new PolicySource(file, platform.log(), () -> {
+                Gateway current = live.get();
+                if (current != null) {
+                    current.retainRedisOfPolicy();
+                }
+            });
+            sourceGateway = live;
             if (!source.reload()) {
                 // The first read has no previous policy to fall back on: the plugin fails alone.
                 throw new IllegalArgumentException("kong.declarative_config: " + source.state().error());
             }
         }
         gateway = new Gateway(config, source, Clock.systemUTC());
+        if (sourceGateway != null) {
+            sourceGateway.set(gateway);
+        }
         if (source != null) {
             // With a policy in force, identity comes from it alone (the jwt filter, a trusted Kong):
             // an authenticator, even one that never answers, turns the host's loopback development
@@ -55,7 +68,7 @@ public final class KongPlugin implements SwitchboardPlugin {
         platform.filter(new RequestValidatorFilter(gateway));
         platform.filter(new RequestSizeFilter(gateway));
         platform.filter(new RateLimitFilter(gateway, platform.log()));
-        KongAdmin admin = config.adminUrl().isBlank() ? null
+        admin = config.adminUrl().isBlank() ? null
                 : new KongAdmin(config.adminUrl(), java.time.Duration.ofMillis(config.adminTimeout()));
         KongStatus status = new KongStatus(gateway, platform.plugin().version(), admin);
         platform.jaxrs(status);
@@ -93,6 +106,9 @@ public final class KongPlugin implements SwitchboardPlugin {
     public void stop() {
         if (gateway != null) {
             gateway.close();
+        }
+        if (admin != null) {
+            admin.close();
         }
     }
 }

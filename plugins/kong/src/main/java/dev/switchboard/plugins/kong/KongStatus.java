@@ -52,11 +52,16 @@ public final class KongStatus {
      * (Switchboard still serves; the proxy in front may not).
      */
     Health health() {
+        // The real Kong is asked while the local checks (Redis pings) run, not after them.
+        java.util.concurrent.CompletableFuture<KongAdmin.Report> kong = new java.util.concurrent.CompletableFuture<>();
+        if (admin != null) {
+            Thread.ofVirtual().name("kong-admin-status").start(() -> kong.complete(admin.check()));
+        }
         Health local = gatewayHealth();
         if (admin == null) {
             return local;
         }
-        KongAdmin.Report report = admin.check();
+        KongAdmin.Report report = kong.join();
         Map<String, Object> details = new LinkedHashMap<>(local.details());
         details.put("kong_admin", report.details());
         if (!report.healthy() && local.status() == Health.Status.UP) {

@@ -75,6 +75,11 @@ final class PolicySource implements AutoCloseable {
             return refuse(file + ": " + e.getMessage());
         }
         state.set(new State(policy, Instant.now(), null, null, content));
+        policy.allPlugins().stream().filter(p -> p instanceof dev.switchboard.plugins.kong.policy.RateLimitConf limits
+                        && limits.redis() != null && limits.redis().ssl() && !limits.redis().sslVerify())
+                .map(p -> ((dev.switchboard.plugins.kong.policy.RateLimitConf) p).redis()).distinct()
+                .forEach(redis -> log.warn("Kong policy: Redis {} uses TLS without ssl_verify (Kong's default): its certificate is not "
+                        + "checked; set ssl_verify: true", redis));
         log.info("Kong policy {} loaded: {} consumers, {} JWT credentials, {} routes, global plugins {}", file,
                 policy.consumerList().size(), policy.credentials().size(), policy.routes().size(), policy.global().keySet());
         onChange.run();
@@ -100,12 +105,10 @@ final class PolicySource implements AutoCloseable {
         try {
             while (true) {
                 WatchKey key = watcher.take();
-                boolean relevant = key.pollEvents().stream().anyMatch(event -> event.context() instanceof Path changed
-                        && file.getFileName().equals(changed));
+                // Any change in the directory: a Kubernetes ConfigMap swaps a symlink (..data), not
+                // the file; reload() reads the file and does nothing if its content is the same.
+                key.pollEvents();
                 key.reset();
-                if (!relevant) {
-                    continue;
-                }
                 // Editors write in several steps: wait until the file has been quiet for a moment.
                 WatchKey more;
                 while ((more = watcher.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS)) != null) {

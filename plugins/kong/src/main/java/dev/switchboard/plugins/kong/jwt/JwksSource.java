@@ -92,15 +92,19 @@ public final class JwksSource implements AutoCloseable {
         lastFetch = clock.instant();
         Keys current = keys.get();
         try {
-            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
-                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("HTTP " + response.statusCode());
+            HttpResponse<java.io.InputStream> response = client.send(HttpRequest.newBuilder(uri).timeout(timeout)
+                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            byte[] body;
+            try (java.io.InputStream in = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("HTTP " + response.statusCode());
+                }
+                body = in.readNBytes((int) MAX_BYTES + 1);
             }
-            if (response.body().length > MAX_BYTES) {
+            if (body.length > MAX_BYTES) {
                 throw new IllegalStateException("the key set is larger than 1 MiB");
             }
-            JsonNode set = JSON.readTree(response.body());
+            JsonNode set = JSON.readTree(body);
             if (set == null || !set.path("keys").isArray()) {
                 throw new IllegalStateException("not a JWK set (no \"keys\" array)");
             }
@@ -152,5 +156,6 @@ public final class JwksSource implements AutoCloseable {
         if (thread != null) {
             thread.interrupt();
         }
+        client.close();
     }
 }

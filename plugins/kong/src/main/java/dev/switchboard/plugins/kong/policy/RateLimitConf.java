@@ -39,7 +39,8 @@ public record RateLimitConf(Map<Period, Long> limits, String limitBy, String hea
     }
 
     /** A Redis server: Kong's {@code config.redis} (or the older flat {@code redis_*} fields). */
-    public record Redis(String host, int port, int timeoutMillis, String username, String password, int database, boolean ssl) {
+    public record Redis(String host, int port, int timeoutMillis, String username, String password, int database, boolean ssl,
+                        boolean sslVerify, String serverName) {
 
         /** Where the server is, never the password. */
         @Override
@@ -131,9 +132,12 @@ public record RateLimitConf(Map<Period, Long> limits, String limitBy, String hea
         Node password = nested ? redis.field("password") : config.field("redis_password");
         Node database = nested ? redis.field("database") : config.field("redis_database");
         Node ssl = nested ? redis.field("ssl") : config.field("redis_ssl");
+        Node sslVerify = nested ? redis.field("ssl_verify") : config.field("redis_ssl_verify");
+        Node serverName = nested ? redis.field("server_name") : config.field("redis_server_name");
         return new Redis(host.string().get(), port.integer(1, 65_535).orElse(6379L).intValue(),
                 timeout.integer(1, Integer.MAX_VALUE).orElse(2000L).intValue(), username.string().orElse(null),
-                password.string().orElse(null), database.integer(0, 10_000).orElse(0L).intValue(), ssl.bool(false));
+                password.string().orElse(null), database.integer(0, 10_000).orElse(0L).intValue(), ssl.bool(false),
+                sslVerify.bool(false), serverName.string().orElse(null));
     }
 
     /** The most limiting configured limit: headers and windows use the shortest period first. */

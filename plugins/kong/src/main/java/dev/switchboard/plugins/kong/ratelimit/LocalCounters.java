@@ -10,11 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts in this process's memory (Kong's {@code local} policy): exact for one instance, not
- * shared with others. Finished windows are dropped as new requests come in.
+ * shared with others. Finished windows are dropped as new requests come in. At most
+ * {@link #MAX_CALLERS} callers are tracked (with {@code limit_by: header} the client picks the
+ * key): past that, finished windows are dropped at once and then, if need be, a tenth of the
+ * callers, whose counts start again, as entries leave Kong's bounded shared dictionary.
  */
 public final class LocalCounters implements Counters {
 
     private static final int SWEEP_EVERY = 4_096;
+    static final int MAX_CALLERS = 100_000;
 
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicInteger hits = new AtomicInteger();
@@ -30,6 +34,9 @@ public final class LocalCounters implements Counters {
     public Map<Period, Long> hit(String key, Map<Period, Long> limits, Instant now) {
         if (hits.incrementAndGet() % SWEEP_EVERY == 0) {
             sweep(now.toEpochMilli());
+        }
+        if (buckets.size() >= MAX_CALLERS && !buckets.containsKey(key)) {
+            makeRoom(now.toEpochMilli());
         }
         while (true) {
             Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket());
@@ -73,6 +80,22 @@ public final class LocalCounters implements Counters {
                 return entry.getValue().removed;
             }
         });
+    }
+
+    private synchronized void makeRoom(long nowMillis) {
+        if (buckets.size() < MAX_CALLERS) {
+            return;
+        }
+        sweep(nowMillis);
+        int excess = buckets.size() - MAX_CALLERS * 9 / 10;
+        java.util.Iterator<Map.Entry<String, Bucket>> entries = buckets.entrySet().iterator();
+        while (excess-- > 0 && entries.hasNext()) {
+            Bucket bucket = entries.next().getValue();
+            synchronized (bucket) {
+                bucket.removed = true;
+            }
+            entries.remove();
+        }
     }
 
     /** How many callers currently have counts. */

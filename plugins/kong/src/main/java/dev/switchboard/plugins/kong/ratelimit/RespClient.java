@@ -37,6 +37,8 @@ final class RespClient implements AutoCloseable {
 
     private final RateLimitConf.Redis settings;
     private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(POOL);
+    /** At most {@link #POOL} connections in use at once; a caller beyond waits for one, up to the timeout. */
+    private final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(POOL);
     private volatile boolean closed;
 
     RespClient(RateLimitConf.Redis settings) {
@@ -48,32 +50,52 @@ final class RespClient implements AutoCloseable {
         if (closed) {
             throw new IOException("the Redis client is closed");
         }
-        Connection connection = idle.poll();
-        if (connection == null) {
-            connection = open();
+        try {
+            if (!permits.tryAcquire(settings.timeoutMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new IOException("all " + POOL + " connections to " + settings + " are busy");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for a Redis connection", e);
         }
         try {
-            Object reply = connection.call(command);
-            if (closed || !idle.offer(connection)) {
-                connection.close();
+            Connection connection = idle.poll();
+            if (connection == null) {
+                connection = open();
             }
-            return reply;
-        } catch (RedisError e) {
-            // The connection itself is fine after an error reply.
-            if (!idle.offer(connection)) {
+            try {
+                Object reply = connection.call(command);
+                release(connection);
+                return reply;
+            } catch (RedisError e) {
+                // The connection itself is fine after an error reply.
+                release(connection);
+                throw e;
+            } catch (IOException | RuntimeException e) {
                 connection.close();
+                throw e;
             }
-            throw e;
-        } catch (IOException | RuntimeException e) {
+        } finally {
+            permits.release();
+        }
+    }
+
+    /** Back to the pool, unless the client was closed meanwhile (checked again after the offer). */
+    private void release(Connection connection) {
+        if (closed || !idle.offer(connection)) {
             connection.close();
-            throw e;
+        } else if (closed && idle.remove(connection)) {
+            connection.close();
         }
     }
 
     private Connection open() throws IOException {
-        Socket socket = settings.ssl() ? SSLSocketFactory.getDefault().createSocket() : new Socket();
+        Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(settings.host(), settings.port()), settings.timeoutMillis());
+            if (settings.ssl()) {
+                socket = tls(socket);
+            }
             socket.setSoTimeout(settings.timeoutMillis());
             socket.setTcpNoDelay(true);
             Connection connection = new Connection(socket);
@@ -91,6 +113,54 @@ final class RespClient implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    /**
+     * TLS over the connected socket, as Kong's {@code ssl}, {@code ssl_verify} and
+     * {@code server_name} say: with {@code ssl_verify} the certificate must chain to the JVM's trust
+     * store and name {@code server_name} (or the host); without it (Kong's default) it is not checked.
+     */
+    private Socket tls(Socket plain) throws IOException {
+        javax.net.ssl.SSLSocketFactory factory;
+        if (settings.sslVerify()) {
+            factory = (javax.net.ssl.SSLSocketFactory) SSLSocketFactory.getDefault();
+        } else {
+            try {
+                javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+                context.init(null, new javax.net.ssl.TrustManager[] {new TrustAll()}, null);
+                factory = context.getSocketFactory();
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException("TLS is not available: " + e, e);
+            }
+        }
+        String name = settings.serverName() != null ? settings.serverName() : settings.host();
+        javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) factory.createSocket(plain, name, settings.port(), true);
+        javax.net.ssl.SSLParameters parameters = tls.getSSLParameters();
+        if (settings.sslVerify()) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        if (!name.matches("[0-9.]+|.*:.*")) {
+            parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(name)));
+        }
+        tls.setSSLParameters(parameters);
+        tls.startHandshake();
+        return tls;
+    }
+
+    /** {@code ssl_verify: false}: Kong's default, kept for parity, and logged when the policy loads. */
+    private static final class TrustAll implements javax.net.ssl.X509TrustManager {
+        @Override
+        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+            return new java.security.cert.X509Certificate[0];
         }
     }
 
