@@ -61,6 +61,9 @@ class KongOperationsIT {
                   - name: publish
                     paths: [/api/events]
                     plugins: [{name: jwt}]
+                  - name: preflight
+                    paths: [/api/echo/preflight]
+                    plugins: [{name: jwt, config: {run_on_preflight: false}}]
                   - name: by-header
                     paths: [/api/echo/by-header]
                     plugins: [{name: rate-limiting, config: {day: 1, limit_by: header, header_name: X-Client}}]
@@ -103,6 +106,14 @@ class KongOperationsIT {
         HttpResponse<String> published = switchboard.send(HttpRequest.newBuilder(switchboard.uri("/api/jobs"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
         assertThat(published.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void withoutRunOnPreflightOptionsPassesUnauthenticated() throws Exception {
+        HttpResponse<String> options = switchboard.send(HttpRequest.newBuilder(switchboard.uri("/api/echo/preflight"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(options.statusCode()).as(options.body()).isNotEqualTo(401).isLessThan(300);
+        assertThat(switchboard.get("/api/echo/preflight").statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -75,4 +75,36 @@ class KongJwtOptionsTest {
                 .isInstanceOfSatisfying(KongJwt.Rejected.class, r -> assertThat(r.body()).isEqualTo("{\"nbf\":\"token not valid yet\"}"));
         assertThat(KongJwt.authenticate(VerifiedTokensTest.bearer(token), conf, policy, 995, 10)).isInstanceOf(KongJwt.Authenticated.class);
     }
+
+    @Test
+    void rsaPssAndEdDsaCredentialsVerifyTheirTokens() throws Exception {
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        java.security.KeyPair ps = rsa.generateKeyPair();
+        java.security.KeyPair ed = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Policy policy = PolicyParser.parse(("""
+                _format_version: "3.0"
+                consumers:
+                  - username: pss
+                    jwt_secrets: [{key: ps, algorithm: PS256, rsa_public_key: "%s"}]
+                  - username: edwards
+                    jwt_secrets: [{key: ed, algorithm: EdDSA, rsa_public_key: "%s"}]
+                plugins: [{name: jwt}]
+                """).formatted(pem(ps.getPublic()), pem(ed.getPublic())).getBytes(StandardCharsets.UTF_8), "kong.yml");
+        JwtConf conf = conf(policy);
+        String psToken = Signatures.sign(JwtAlgorithm.PS256, ps.getPrivate(), "{\"alg\":\"PS256\"}", "{\"iss\":\"ps\"}");
+        String edToken = Signatures.sign(JwtAlgorithm.EdDSA, ed.getPrivate(), "{\"alg\":\"EdDSA\"}", "{\"iss\":\"ed\"}");
+        assertThat(KongJwt.authenticate(VerifiedTokensTest.bearer(psToken), conf, policy, 0, 0))
+                .isInstanceOfSatisfying(KongJwt.Authenticated.class, ok -> assertThat(ok.consumer().username()).isEqualTo("pss"));
+        assertThat(KongJwt.authenticate(VerifiedTokensTest.bearer(edToken), conf, policy, 0, 0))
+                .isInstanceOfSatisfying(KongJwt.Authenticated.class, ok -> assertThat(ok.consumer().username()).isEqualTo("edwards"));
+        // RS256 with the PSS credential's key: the token's alg is not the credential's.
+        String rsToken = Signatures.sign(JwtAlgorithm.RS256, ps.getPrivate(), "{\"alg\":\"RS256\"}", "{\"iss\":\"ps\"}");
+        assertThat(KongJwt.authenticate(VerifiedTokensTest.bearer(rsToken), conf, policy, 0, 0))
+                .isInstanceOfSatisfying(KongJwt.Rejected.class, r -> assertThat(r.body()).isEqualTo("{\"message\":\"Invalid algorithm\"}"));
+    }
+
+    private static String pem(java.security.PublicKey key) {
+        return "-----BEGIN PUBLIC KEY-----\\n" + Base64.getEncoder().encodeToString(key.getEncoded()) + "\\n-----END PUBLIC KEY-----";
+    }
 }
