@@ -34,7 +34,7 @@ final class Gateway {
 
     final KongConfig config;
     final Clock clock;
-    final Counters local = new LocalCounters();
+    final LocalCounters local = new LocalCounters();
     final VerifiedTokens verifiedTokens;
     private final Map<RateLimitConf.Redis, RedisCounters> redis = new ConcurrentHashMap<>();
     private final PolicySource source;

@@ -86,6 +86,7 @@ public final class KongStatus {
         details.put("jwt_credentials", policy.credentials().size());
         details.put("routes", policy.routes().size());
         details.put("plugins", new TreeSet<>(policy.allPlugins().stream().map(PluginConf::name).toList()));
+        details.put("local_rate_limit_callers", gateway.local.size());
         Health.Status status = Health.Status.UP;
         boolean degradedByJwks = false;
         java.util.List<Map<String, Object>> servers = new java.util.ArrayList<>();

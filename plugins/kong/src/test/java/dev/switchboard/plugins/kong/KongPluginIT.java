@@ -379,6 +379,7 @@ class KongPluginIT {
         JsonNode before = JSON.readTree(get("/api/health/kong", alice(Map.of())).body());
         assertThat(before.get("status").asString()).isEqualTo("UP");
         assertThat(before.get("consumers").asInt()).isEqualTo(6);
+        assertThat(before.get("local_rate_limit_callers").asInt()).isNotNegative();
         try {
             Files.writeString(POLICY, policy(5).replace("config: {day: 3}", "config: {day: three}"));
             JsonNode degraded = awaitHealth("DEGRADED");
