@@ -189,6 +189,8 @@ class KongPluginIT {
                 "{\"message\":\"Bad token; invalid typ\"}", INVALID);
         assertKong401(get("/api/echo", "eyJhbGciOiJub25lIn0.eyJpc3MiOiJhbGljZS1pc3N1ZXIifQ."), "{\"message\":\"Bad token; invalid alg\"}", INVALID);
         assertKong401(get("/api/echo", "eyJhbGciOiJIUzI1NiJ9.WzFd.c2ln"), "{\"message\":\"Bad token; invalid claims\"}", INVALID);
+        assertKong401(get("/api/echo", "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJhbGljZS1pc3N1ZXIifQ."),
+                "{\"message\":\"Bad token; invalid signature\"}", INVALID);
         assertKong401(get("/api/echo", Tokens.sign(JwtAlgorithm.HS256, alice, Map.of("sub", "x"))),
                 "{\"message\":\"No mandatory 'iss' in claims\"}", INVALID);
         assertKong401(get("/api/echo", Tokens.sign(JwtAlgorithm.HS256, alice, Map.of("iss", 42))),
