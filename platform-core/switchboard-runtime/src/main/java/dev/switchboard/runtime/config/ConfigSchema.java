@@ -153,7 +153,7 @@ public final class ConfigSchema {
         };
     }
 
-    /** A copy of {@code instance} with every missing key that has a default filled in, recursively. */
+    /** A copy of {@code instance} with every missing key that has a default filled in, recursively, list items included. */
     public ObjectNode withDefaults(ObjectNode instance) {
         ObjectNode copy = instance.deepCopy();
         fillDefaults(document, copy);
@@ -170,6 +170,15 @@ public final class ConfigSchema {
             JsonNode value = instance.get(property.getKey());
             if (value instanceof ObjectNode child && propertySchema.path("properties").isObject()) {
                 fillDefaults(propertySchema, child);
+            }
+            // A list of objects: each item gets its own defaults (e.g. kong.jwks[].refresh).
+            JsonNode itemSchema = resolve(propertySchema.path("items"));
+            if (value != null && value.isArray() && itemSchema.path("properties").isObject()) {
+                for (JsonNode item : value) {
+                    if (item instanceof ObjectNode itemObject) {
+                        fillDefaults(itemSchema, itemObject);
+                    }
+                }
             }
         }
     }

@@ -9,13 +9,7 @@ public record KongConfig(String declarativeConfig, boolean watch, String subject
                          java.util.List<Jwks> jwks, int verifiedTokenCache) {
 
     /** One entry of {@code kong.jwks}: an identity provider's key set, for tokens whose key claim is {@code key}. */
-    public record Jwks(String key, String uri, String consumer, Integer refresh, Integer timeout) {
-
-        /** The schema's defaults, which the host does not apply inside list items. */
-        public Jwks {
-            refresh = refresh == null ? 600 : refresh;
-            timeout = timeout == null ? 2000 : timeout;
-        }
+    public record Jwks(String key, String uri, String consumer, int refresh, int timeout) {
     }
 
     /** {@code kong.tokens}: the embedded token endpoints. */
