@@ -5,8 +5,6 @@ import dev.switchboard.api.GatewayExchange;
 import dev.switchboard.api.GatewayFilter;
 import dev.switchboard.plugins.kong.policy.CorsConf;
 
-import java.net.URI;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -83,12 +81,9 @@ final class CorsFilter implements GatewayFilter {
         if (origin.isEmpty()) {
             return false;
         }
-        String normalized = normalize(origin.get());
-        for (String allowed : conf.origins()) {
-            if (CorsConf.plain(allowed) && normalize(allowed).equals(normalized)) {
-                exchange.setResponseHeader("Access-Control-Allow-Origin", origin.get());
-                return false;
-            }
+        if (conf.plainOrigins().contains(CorsConf.normalize(origin.get()))) {
+            exchange.setResponseHeader("Access-Control-Allow-Origin", origin.get());
+            return false;
         }
         for (Pattern pattern : conf.patterns()) {
             if (pattern.matcher(origin.get()).matches()) {
@@ -103,22 +98,6 @@ final class CorsFilter implements GatewayFilter {
         // credentials with every origin allowed is refused when the policy loads (CorsConf).
         if (conf.credentials() && !allowAll) {
             exchange.setResponseHeader("Access-Control-Allow-Credentials", "true");
-        }
-    }
-
-    /** {@code scheme://host[:port]} in lower case, without the scheme's default port. */
-    static String normalize(String origin) {
-        try {
-            URI uri = URI.create(origin.strip());
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                return origin.strip().toLowerCase(Locale.ROOT);
-            }
-            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-            int port = uri.getPort();
-            boolean defaultPort = port == -1 || scheme.equals("http") && port == 80 || scheme.equals("https") && port == 443;
-            return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
-        } catch (IllegalArgumentException e) {
-            return origin.strip().toLowerCase(Locale.ROOT);
         }
     }
 }

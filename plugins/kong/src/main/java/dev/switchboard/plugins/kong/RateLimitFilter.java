@@ -59,7 +59,7 @@ final class RateLimitFilter implements GatewayFilter {
         }
         RateLimitConf conf = found.get();
         Instant now = gateway.clock.instant();
-        String key = match.get().routeName() + "|" + match.get().serviceName() + "|" + conf.limitBy() + ":" + identifier(exchange, conf, match.get(), gateway.clientAddress(exchange));
+        String key = match.get().routeName() + "|" + match.get().serviceName() + "|" + conf.limitBy() + ":" + identifier(exchange, conf, match.get());
         Counters counters = gateway.counters(conf);
         Map<Period, Long> before;
         try {
@@ -88,7 +88,7 @@ final class RateLimitFilter implements GatewayFilter {
     }
 
     /** Who is counted, as Kong's {@code limit_by} says; the client's address when that is unknown. */
-    private static String identifier(GatewayExchange exchange, RateLimitConf conf, Policy.Match match, String clientAddress) {
+    private String identifier(GatewayExchange exchange, RateLimitConf conf, Policy.Match match) {
         String id = switch (conf.limitBy()) {
             case "consumer" -> exchange.attribute(Gateway.CONSUMER).map(c -> ((Consumer) c).id())
                     .or(() -> exchange.attribute(Gateway.CREDENTIAL).map(c -> ((JwtCredential) c).id()))
@@ -100,7 +100,8 @@ final class RateLimitFilter implements GatewayFilter {
             case "service" -> match.serviceName().isEmpty() ? null : match.serviceName();
             default -> null;
         };
-        return id != null ? id : "ip:" + clientAddress;
+        // The client's address only when nothing else identifies the caller (it walks X-Forwarded-For).
+        return id != null ? id : "ip:" + gateway.clientAddress(exchange);
     }
 
     /** A principal established by another authenticator (not a Kong consumer); an invalid credential counts as none. */

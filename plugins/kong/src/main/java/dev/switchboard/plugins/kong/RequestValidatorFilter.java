@@ -73,12 +73,9 @@ final class RequestValidatorFilter implements GatewayFilter {
         }
         if (conf.bodySchema() != null) {
             Optional<Long> length = exchange.header("Content-Length").filter(v -> v.strip().matches("\\d{1,18}")).map(v -> Long.parseLong(v.strip()));
-            if (length.isPresent() && length.get() > MAX_BODY) {
-                exchange.respondProblem(413, "The body is larger than " + MAX_BODY / (1024 * 1024) + " MiB, the most this route validates.");
-                return;
-            }
             // Without a Content-Length (chunked, or HTTP/2) the body is read to see whether there is one.
-            Optional<byte[]> body = length.filter(l -> l == 0).isPresent() ? Optional.of(new byte[0]) : exchange.body(MAX_BODY);
+            Optional<byte[]> body = length.isPresent() && length.get() > MAX_BODY ? Optional.empty()
+                    : length.filter(l -> l == 0).isPresent() ? Optional.of(new byte[0]) : exchange.body(MAX_BODY);
             if (body.isEmpty()) {
                 exchange.respondProblem(413, "The body is larger than " + MAX_BODY / (1024 * 1024) + " MiB, the most this route validates.");
                 return;

@@ -17,11 +17,8 @@ public record JwtConf(List<String> uriParamNames, List<String> cookieNames, List
     static final Set<String> FIELDS = Set.of("uri_param_names", "cookie_names", "header_names", "key_claim_name", "secret_is_base64",
             "claims_to_verify", "anonymous", "run_on_preflight", "maximum_expiration", "realm");
 
-    static JwtConf parse(Node config) throws PolicyException {
-        if (config.isNull()) {
-            return parse(Node.root(tools.jackson.databind.node.JsonNodeFactory.instance.objectNode()));
-        }
-        config.only(FIELDS);
+    static JwtConf parse(Node entry) throws PolicyException {
+        Node config = entry.orEmpty().only(FIELDS);
         List<String> claims = config.field("claims_to_verify").strings(List.of());
         for (String claim : claims) {
             if (!claim.equals("exp") && !claim.equals("nbf")) {

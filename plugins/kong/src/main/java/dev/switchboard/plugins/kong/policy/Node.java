@@ -29,6 +29,11 @@ record Node(JsonNode json, String path) {
         return json == null || json.isNull();
     }
 
+    /** This node, or an empty object where it is absent (a plugin entry without {@code config}: every default). */
+    Node orEmpty() {
+        return isNull() ? new Node(tools.jackson.databind.node.JsonNodeFactory.instance.objectNode(), path) : this;
+    }
+
     PolicyException error(String message) {
         return new PolicyException((path.isEmpty() ? "" : path + ": ") + message);
     }

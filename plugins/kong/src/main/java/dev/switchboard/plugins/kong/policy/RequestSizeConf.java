@@ -15,7 +15,7 @@ public record RequestSizeConf(long limitBytes, boolean requireContentLength) imp
     private static final Map<String, Long> UNITS = Map.of("bytes", 1L, "kilobytes", 1024L, "megabytes", 1024L * 1024);
 
     static RequestSizeConf parse(Node config) throws PolicyException {
-        Node fields = config.isNull() ? Node.root(tools.jackson.databind.node.JsonNodeFactory.instance.objectNode()) : config.only(FIELDS);
+        Node fields = config.orEmpty().only(FIELDS);
         long size = fields.field("allowed_payload_size").integer(0, Integer.MAX_VALUE).orElse(128L);
         String unit = fields.field("size_unit").oneOf("megabytes", UNITS.keySet());
         return new RequestSizeConf(size * UNITS.get(unit), fields.field("require_content_length").bool(false));
