@@ -23,7 +23,7 @@ final class LoadedSkill implements AutoCloseable {
     /** {@code switchboard.skills.latency} of this skill, resolved once rather than on every call. */
     final Timer latency;
     /** Size-bounded (W-TinyLFU, LRU-like) with the skill's TTL; concurrent identical calls share one future. Null when caching is off. */
-    final AsyncCache<String, JsonNode> cache;
+    final AsyncCache<String, RunOutcome> cache;
     /** The last good output per input, kept for {@code fallback: stale}; null otherwise. */
     final Cache<String, JsonNode> lastGood;
 
@@ -38,7 +38,7 @@ final class LoadedSkill implements AutoCloseable {
                 .maximumSize(policy.maxEntries())
                 .expireAfterWrite(policy.ttl())
                 .executor(executor)
-                .removalListener((String key, JsonNode value, RemovalCause cause) -> {
+                .removalListener((String key, RunOutcome value, RemovalCause cause) -> {
                     if (cause.wasEvicted()) {
                         onEviction.run();
                     }

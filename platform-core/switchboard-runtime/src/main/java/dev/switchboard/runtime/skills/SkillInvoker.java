@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The one path every skill call takes: check the caller's roles, validate the input, look in the
- * cache (concurrent identical calls share one run), run the skill on a virtual thread within its
+ * cache (concurrent identical calls share one run), run the skill on a thread of its own within its
  * timeout, validate the output, and apply the fallback when the skill fails. Errors are typed
  * ({@link SkillException.Kind}); the caller's mistakes are never cached and never hidden by a
  * fallback.
@@ -103,7 +103,7 @@ public final class SkillInvoker {
     }
 
     private SkillResult call(LoadedSkill skill, String key, JsonNode input, SkillContext listener, long started) {
-        CompletableFuture<JsonNode> future;
+        CompletableFuture<RunOutcome> future;
         boolean ran;
         if (skill.cache == null) {
             future = run(skill, input, listener);
@@ -111,23 +111,27 @@ public final class SkillInvoker {
         } else {
             boolean[] started0 = {false};
             future = cached(skill, key, input, listener, started0);
-            if (!started0[0] && future.isCompletedExceptionally()) {
+            if (!started0[0] && future.isDone() && future.join() instanceof RunOutcome.Failed) {
                 // A failed run leaves the cache a moment after it fails: do not serve its failure again.
                 skill.cache.asMap().remove(key, future);
                 future = cached(skill, key, input, listener, started0);
             }
             ran = started0[0];
-            if (!ran && future instanceof Running running) {
+            if (ran) {
+                CompletableFuture<RunOutcome> mine = future;
+                mine.thenAccept(outcome -> {
+                    if (outcome instanceof RunOutcome.Failed) {
+                        skill.cache.asMap().remove(key, mine);
+                    }
+                });
+            } else if (future instanceof Running running) {
                 running.addWaiter();
             }
             meters.counter("switchboard.skills.cache", "skill", skill.name(), "result", ran ? "miss" : "hit").increment();
         }
+        RunOutcome outcome;
         try {
-            JsonNode output = future.get();
-            if (skill.lastGood != null) {
-                skill.lastGood.put(key, output);
-            }
-            return result(skill, output, !ran, started, false);
+            outcome = future.get();
         } catch (InterruptedException e) {
             // The caller gave up (an MCP cancellation, a cancelled job): the run stops once no caller waits for it.
             if (future instanceof Running running) {
@@ -136,14 +140,22 @@ public final class SkillInvoker {
             Thread.currentThread().interrupt();
             throw new SkillException(Kind.CANCELLED, "The call to " + skill.name() + " was cancelled.");
         } catch (ExecutionException e) {
-            SkillException failure = e.getCause() instanceof SkillException skillFailure ? skillFailure
-                    : new SkillException(Kind.FAILED, skill.name() + " failed: " + e.getCause(), List.of(), e.getCause());
-            return fallback(skill, key, failure, started);
+            // Runs complete with an outcome, never exceptionally; this would be a bug of ours.
+            throw new SkillException(Kind.FAILED, skill.name() + " failed: " + e.getCause(), List.of(), e.getCause());
         }
+        return switch (outcome) {
+            case RunOutcome.Output output -> {
+                if (skill.lastGood != null) {
+                    skill.lastGood.put(key, output.value());
+                }
+                yield result(skill, output.value(), !ran, started, false);
+            }
+            case RunOutcome.Failed failed -> fallback(skill, key, failed.failure(), started);
+        };
     }
 
     /** The cached run for {@code key}, starting one (and setting {@code started[0]}) when there is none. */
-    private CompletableFuture<JsonNode> cached(LoadedSkill skill, String key, JsonNode input, SkillContext listener, boolean[] started) {
+    private CompletableFuture<RunOutcome> cached(LoadedSkill skill, String key, JsonNode input, SkillContext listener, boolean[] started) {
         return skill.cache.get(key, (k, executor) -> {
             started[0] = true;
             return run(skill, input, listener);
@@ -151,10 +163,11 @@ public final class SkillInvoker {
     }
 
     /**
-     * Starts one run: on its own virtual thread, stopped (interrupted) at the skill's timeout, or
-     * once every caller waiting for it has given up.
+     * Starts one run: on a thread of its own, stopped (interrupted) at the skill's timeout, or once
+     * every caller waiting for it has given up. Its future completes with the outcome, never
+     * exceptionally; a failure is reported here, once per run.
      */
-    private CompletableFuture<JsonNode> run(LoadedSkill skill, JsonNode input, SkillContext listener) {
+    private Running run(LoadedSkill skill, JsonNode input, SkillContext listener) {
         Run run = new Run(listener);
         CompletableFuture<JsonNode> future = new CompletableFuture<>();
         runs.execute(() -> {
@@ -185,14 +198,18 @@ public final class SkillInvoker {
         Running running = new Running(run);
         future.whenComplete((value, error) -> {
             if (error == null) {
-                running.complete(value);
+                running.complete(new RunOutcome.Output(value));
                 return;
             }
             Throwable cause = error instanceof CompletionException c ? c.getCause() : error;
             boolean stopped = cause instanceof TimeoutException || cause instanceof CancellationException
                     || cause instanceof SkillException e && e.kind() == Kind.TIMEOUT;
-            running.completeExceptionally(!stopped ? cause : run.abandoned
-                    ? new SkillException(Kind.CANCELLED, "The call to " + skill.name() + " was cancelled.") : timeout(skill));
+            SkillException failure = !stopped
+                    ? cause instanceof SkillException skillFailure ? skillFailure
+                    : new SkillException(Kind.FAILED, skill.name() + " failed: " + cause, List.of(), cause)
+                    : run.abandoned ? new SkillException(Kind.CANCELLED, "The call to " + skill.name() + " was cancelled.") : timeout(skill);
+            SkillFailures.report(skill.name(), failure);
+            running.complete(new RunOutcome.Failed(failure));
         });
         return running;
     }
@@ -201,7 +218,7 @@ public final class SkillInvoker {
      * A run's outcome, with the number of callers waiting for it: the caller that started it, and
      * those that found it in the cache. When the last one gives up the run is stopped.
      */
-    private static final class Running extends CompletableFuture<JsonNode> {
+    private static final class Running extends CompletableFuture<RunOutcome> {
         private final Run run;
         private int waiters = 1;
 
