@@ -8,6 +8,7 @@ import dev.switchboard.api.NewEvent;
 import dev.switchboard.api.Principal;
 import dev.switchboard.api.Priority;
 import dev.switchboard.runtime.config.Settings;
+import dev.switchboard.runtime.web.Problems;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -210,8 +212,8 @@ public final class EventHub implements Events, AutoCloseable {
 
     private static void validate(NewEvent draft) {
         if (!TYPE.matcher(draft.type()).matches()) {
-            throw new EventRejectedException(Reason.INVALID, "type: '" + draft.type()
-                    + "' is not an event type (1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit).");
+            throw new EventRejectedException(Reason.INVALID, "type: " + Problems.echo(draft.type())
+                    + " is not an event type (1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit).");
         }
         if (CONTROL_TYPES.contains(draft.type())) {
             throw new EventRejectedException(Reason.INVALID, "type: '" + draft.type() + "' is reserved by the stream protocol.");
@@ -224,8 +226,8 @@ public final class EventHub implements Events, AutoCloseable {
         }
         for (Map.Entry<String, String> entry : draft.metadata().entrySet()) {
             if (!METADATA_KEY.matcher(entry.getKey()).matches()) {
-                throw new EventRejectedException(Reason.INVALID, "metadata: '" + entry.getKey()
-                        + "' is not a key (1 to 64 letters, digits, '.', '_' or '-').");
+                throw new EventRejectedException(Reason.INVALID, "metadata: " + Problems.echo(entry.getKey())
+                        + " is not a key (1 to 64 letters, digits, '.', '_' or '-').");
             }
             if (entry.getValue() == null || entry.getValue().length() > MAX_METADATA_VALUE) {
                 throw new EventRejectedException(Reason.INVALID, "metadata." + entry.getKey() + ": a string of at most "
@@ -241,12 +243,12 @@ public final class EventHub implements Events, AutoCloseable {
             return topic;
         }
         if (!settings.openTopics()) {
-            throw new EventRejectedException(Reason.UNKNOWN_TOPIC, "There is no topic '" + name + "'. Topics: "
+            throw new EventRejectedException(Reason.UNKNOWN_TOPIC, "There is no topic " + Problems.echo(name) + ". Topics: "
                     + String.join(", ", topics()) + " (events.topics).");
         }
         if (!TOPIC_NAME.matcher(name).matches()) {
-            throw new EventRejectedException(Reason.INVALID, "'" + name
-                    + "' is not a topic name (lower case letters, digits, '.', '_' or '-', at most 128).");
+            throw new EventRejectedException(Reason.INVALID, Problems.echo(name)
+                    + " is not a topic name (lower case letters, digits, '.', '_' or '-', at most 128).");
         }
         if (topics.size() >= settings.maxTopics() + 1) {
             throw new EventRejectedException(Reason.TOO_MANY_TOPICS, "The hub holds " + settings.maxTopics()
@@ -286,14 +288,16 @@ public final class EventHub implements Events, AutoCloseable {
                     throw new StreamRefusedException(e.reason().status(), e.getMessage());
                 }
             }
+            // A slot held by a client that went away is freed at the next heartbeat: the soonest a retry can succeed.
+            Duration retryAfter = settings.streams().heartbeat();
             if (streams.size() >= settings.streams().maxTotal()) {
-                throw new StreamRefusedException(503, "This instance holds " + settings.streams().maxTotal()
-                        + " event streams already (events.streams.max_total); retry later.");
+                throw StreamRefusedException.limit(503, "This instance holds " + settings.streams().maxTotal()
+                        + " event streams already (events.streams.max_total); retry later.", retryAfter);
             }
             int mine = streamsPerPrincipal.getOrDefault(principal.id(), 0);
             if (mine >= settings.streams().maxPerPrincipal()) {
-                throw new StreamRefusedException(429, "'" + principal.id() + "' has " + mine
-                        + " event streams open, the most allowed (events.streams.max_per_principal); close one first.");
+                throw StreamRefusedException.limit(429, "'" + principal.id() + "' has " + mine
+                        + " event streams open, the most allowed (events.streams.max_per_principal); close one first.", retryAfter);
             }
             boolean wide = settings.allSubjectsRoles().stream().anyMatch(principal::hasRole);
             Instant now = clock.instant();

@@ -56,6 +56,9 @@ public final class EventStreamEndpoint implements HostServlet.Endpoint {
             if (e.challenge() != null) {
                 response.setHeader("WWW-Authenticate", e.challenge());
             }
+            if (e.retryAfterSeconds() != null) {
+                response.setHeader("Retry-After", e.retryAfterSeconds());
+            }
             Problems.write(response, e.status(), e.getMessage());
             return;
         }
@@ -79,23 +82,23 @@ public final class EventStreamEndpoint implements HostServlet.Endpoint {
         Set<String> typeFilter = types == null || types.isBlank() ? Set.of() : new LinkedHashSet<>(list("types", types));
         for (String type : typeFilter) {
             if (!TYPE_FILTER.matcher(type).matches()) {
-                throw new StreamRefusedException(400, "types: '" + type + "' is not an event type.");
+                throw new StreamRefusedException(400, "types: " + Problems.echo(type) + " is not an event type.");
             }
         }
         Priority min = minPriority == null || minPriority.isBlank() ? Priority.LOW : Priority.parse(minPriority)
-                .orElseThrow(() -> new StreamRefusedException(400, "minPriority: one of low, normal, high, critical, not '" + minPriority + "'."));
+                .orElseThrow(() -> new StreamRefusedException(400, "minPriority: one of low, normal, high, critical, not " + Problems.echo(minPriority) + "."));
         EventId lastEventId = lastEventId(request);
         Principal principal = authenticate(request);
         for (String name : topicNames) {
             if (!EventHub.TOPIC_NAME.matcher(name).matches()) {
-                throw new StreamRefusedException(400, "topics: '" + name + "' is not a topic name.");
+                throw new StreamRefusedException(400, "topics: " + Problems.echo(name) + " is not a topic name.");
             }
             if (EventHub.PRESENCE_TOPIC.equals(name) && !hub.maySeePresence(principal)) {
                 throw new StreamRefusedException(403, "'" + principal.id() + "' may not follow the presence topic: that takes one of the roles "
                         + hub.settings().presence().visibleTo() + " (events.presence.visible_to).");
             }
             if (!hub.topicAvailable(name)) {
-                throw new StreamRefusedException(404, "There is no topic '" + name + "'. Topics: " + String.join(", ", hub.topics()) + " (events.topics).");
+                throw new StreamRefusedException(404, "There is no topic " + Problems.echo(name) + ". Topics: " + String.join(", ", hub.topics()) + " (events.topics).");
             }
         }
         return hub.open(principal, topicNames, typeFilter, min, lastEventId);
@@ -110,7 +113,7 @@ public final class EventStreamEndpoint implements HostServlet.Endpoint {
             return null;
         }
         return EventId.parse(text).orElseThrow(() -> new StreamRefusedException(400,
-                "Last-Event-ID '" + text + "' is not an event id of this server (<epoch>-<sequence>)."));
+                "Last-Event-ID " + Problems.echo(text) + " is not an event id of this server (<epoch>-<sequence>)."));
     }
 
     private static Principal authenticate(HttpServletRequest request) {
@@ -127,7 +130,7 @@ public final class EventStreamEndpoint implements HostServlet.Endpoint {
         for (String part : value.split(",", -1)) {
             String item = part.strip();
             if (item.isEmpty()) {
-                throw new StreamRefusedException(400, parameter + ": an empty entry in '" + value + "'; separate names with single commas.");
+                throw new StreamRefusedException(400, parameter + ": an empty entry in " + Problems.echo(value) + "; separate names with single commas.");
             }
             if (!values.contains(item)) {
                 values.add(item);

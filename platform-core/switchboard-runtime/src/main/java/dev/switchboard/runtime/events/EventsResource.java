@@ -8,6 +8,7 @@ import dev.switchboard.api.Priority;
 import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.web.Bodies;
 import dev.switchboard.runtime.web.Callers;
+import dev.switchboard.runtime.web.ClientJson;
 import dev.switchboard.runtime.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -20,9 +21,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,8 +41,6 @@ public final class EventsResource {
     /** The role that may publish over HTTP. */
     public static final String PUBLISHER_ROLE = "publisher";
     private static final Set<String> FIELDS = Set.of("type", "data", "subject", "priority", "metadata");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private final EventHub hub;
     private final Settings.EventSettings settings;
 
@@ -63,7 +60,7 @@ public final class EventsResource {
         if (!hub.topicAvailable(topic) || EventHub.PRESENCE_TOPIC.equals(topic)) {
             throw Problems.exception(EventHub.PRESENCE_TOPIC.equals(topic) ? 403 : 404, EventHub.PRESENCE_TOPIC.equals(topic)
                     ? "The topic 'presence' is the host's own; only the host publishes there."
-                    : "There is no topic '" + topic + "'. Topics: " + String.join(", ", hub.topics()) + " (events.topics).");
+                    : "There is no topic " + Problems.echo(topic) + ". Topics: " + String.join(", ", hub.topics()) + " (events.topics).");
         }
         if (contentType == null || !isJson(MediaType.valueOf(contentType))) {
             throw Problems.exception(415, "Send the event as JSON (Content-Type: application/json), not " + (contentType == null ? "no content type" : contentType) + ".");
@@ -86,18 +83,13 @@ public final class EventsResource {
     }
 
     private static NewEvent parse(byte[] bytes) {
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(bytes);
-        } catch (JacksonException e) {
-            throw Problems.exception(400, "The body is not valid JSON: " + e.getOriginalMessage());
-        }
+        JsonNode tree = ClientJson.read(bytes);
         if (tree == null || !tree.isObject()) {
             throw Problems.exception(400, "The body must be a JSON object: {\"type\": ..., \"data\": ...} with optional subject, priority, metadata.");
         }
         for (String field : tree.propertyNames()) {
             if (!FIELDS.contains(field)) {
-                throw Problems.exception(400, "Unknown field '" + field + "'; an event has type, data, subject, priority and metadata.");
+                throw Problems.exception(400, "Unknown field " + Problems.echo(field) + "; an event has type, data, subject, priority and metadata.");
             }
         }
         JsonNode type = tree.get("type");
@@ -140,7 +132,7 @@ public final class EventsResource {
             throw Problems.exception(400, "topic: required, e.g. ?topic=student.progress.");
         }
         if (!hub.topics().contains(topic)) {
-            throw Problems.exception(404, "There is no topic '" + topic + "'. Topics: " + String.join(", ", hub.topics()) + ".");
+            throw Problems.exception(404, "There is no topic " + Problems.echo(topic) + ". Topics: " + String.join(", ", hub.topics()) + ".");
         }
         List<Presence.Seen> seen = hub.presence(topic);
         Map<String, Object> answer = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.server;
 
+import dev.switchboard.runtime.web.MalformedTargets;
 import dev.switchboard.runtime.web.Problems;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpHeader;
@@ -16,7 +17,8 @@ import java.util.List;
 /**
  * Jetty's error pages, replaced by problem+json: errors Jetty raises itself (a malformed request,
  * headers too large, a body over the limit, a request during shutdown) look like every other
- * error of the host, and never carry a stack trace.
+ * error of the host, and never carry a stack trace. Every method gets the body: Jetty's default
+ * is a page for GET, POST and HEAD only, which left a refused DELETE with an empty 400.
  */
 final class ProblemErrors {
 
@@ -31,6 +33,11 @@ final class ProblemErrors {
         }
 
         @Override
+        public boolean errorPageForMethod(String method) {
+            return true;
+        }
+
+        @Override
         protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
             writeProblem(response, code, message, cause, callback);
         }
@@ -42,6 +49,11 @@ final class ProblemErrors {
             setShowStacks(false);
             setShowCauses(false);
             setShowOrigin(false);
+        }
+
+        @Override
+        public boolean errorPageForMethod(String method) {
+            return true;
         }
 
         @Override
@@ -79,6 +91,10 @@ final class ProblemErrors {
         }
         if (code == 503) {
             return "The server is not accepting requests (it may be shutting down); retry on another instance.";
+        }
+        String target = code == 400 ? MalformedTargets.pathDetail(message, cause) : null;
+        if (target != null) {
+            return target;
         }
         if (code >= 400 && code < 500 && message != null && !message.isBlank()
                 && (cause == null || !message.equals(cause.toString()))) {

@@ -4,6 +4,7 @@ import dev.switchboard.api.Principal;
 import dev.switchboard.api.SkillException;
 import dev.switchboard.runtime.web.Bodies;
 import dev.switchboard.runtime.web.Callers;
+import dev.switchboard.runtime.web.ClientJson;
 import dev.switchboard.runtime.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -19,9 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,8 +38,6 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public final class JobsResource {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private final JobManager jobs;
     private final long maxInputSize;
 
@@ -53,13 +50,8 @@ public final class JobsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(InputStream body, @Context HttpServletRequest request) throws IOException {
         Principal caller = Callers.require(request);
-        JsonNode requested;
-        try {
-            byte[] bytes = Bodies.readLimited(body, request.getContentLengthLong(), maxInputSize, "skills.max_input_size");
-            requested = bytes.length == 0 ? null : JSON.readTree(bytes);
-        } catch (JacksonException e) {
-            throw Problems.exception(400, "The body is not valid JSON: " + e.getOriginalMessage());
-        }
+        JsonNode requested = ClientJson.read(Bodies.readLimited(body, request.getContentLengthLong(), maxInputSize,
+                "skills.max_input_size"));
         if (requested == null || !requested.isObject() || !requested.path("skill").isString() || !requested.has("input")) {
             throw Problems.exception(400, "Send {\"skill\": <name>, \"input\": <the skill's input>}.");
         }
@@ -104,7 +96,7 @@ public final class JobsResource {
             try {
                 after = Long.parseLong(lastEventId.strip());
             } catch (NumberFormatException e) {
-                throw Problems.exception(400, "Last-Event-ID '" + lastEventId + "' is not an event id of this job.");
+                throw Problems.exception(400, "Last-Event-ID " + Problems.echo(lastEventId) + " is not an event id of this job.");
             }
         }
         job.subscribe(sink, sse, after);
@@ -122,7 +114,7 @@ public final class JobsResource {
 
     private Job owned(String id, HttpServletRequest request) {
         Principal caller = Callers.require(request);
-        Job job = jobs.get(id).orElseThrow(() -> Problems.exception(404, "There is no job '" + id + "' (or it expired)."));
+        Job job = jobs.get(id).orElseThrow(() -> Problems.exception(404, "There is no job " + Problems.echo(id) + " (or it expired)."));
         if (!job.owner.equals(caller.id())) {
             throw Problems.exception(403, "The job '" + id + "' belongs to someone else.");
         }

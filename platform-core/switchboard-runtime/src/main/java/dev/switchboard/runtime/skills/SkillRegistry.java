@@ -6,6 +6,7 @@ import dev.switchboard.api.SkillException;
 import dev.switchboard.api.SkillResult;
 import dev.switchboard.api.Skills;
 import dev.switchboard.runtime.files.DirectoryWatcher;
+import dev.switchboard.runtime.web.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -203,7 +204,7 @@ public final class SkillRegistry implements Skills, AutoCloseable {
     public SkillResult invoke(String name, JsonNode input, Principal caller, SkillContext listener) {
         LoadedSkill skill = skills.get(name);
         if (skill == null) {
-            throw new SkillException(SkillException.Kind.NOT_FOUND, "There is no skill '" + name + "'.");
+            throw new SkillException(SkillException.Kind.NOT_FOUND, "There is no skill " + Problems.echo(name) + ".");
         }
         return invoker.invoke(skill, input, caller, listener);
     }
@@ -218,7 +219,7 @@ public final class SkillRegistry implements Skills, AutoCloseable {
     public void admit(String name, JsonNode input, Principal caller) {
         LoadedSkill skill = skills.get(name);
         if (skill == null) {
-            throw new SkillException(SkillException.Kind.NOT_FOUND, "There is no skill '" + name + "'.");
+            throw new SkillException(SkillException.Kind.NOT_FOUND, "There is no skill " + Problems.echo(name) + ".");
         }
         invoker.admit(skill, input, caller);
     }

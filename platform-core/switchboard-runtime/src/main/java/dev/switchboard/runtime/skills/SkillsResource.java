@@ -5,6 +5,7 @@ import dev.switchboard.api.SkillException;
 import dev.switchboard.api.SkillResult;
 import dev.switchboard.runtime.web.Bodies;
 import dev.switchboard.runtime.web.Callers;
+import dev.switchboard.runtime.web.ClientJson;
 import dev.switchboard.runtime.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -16,9 +17,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,8 +31,6 @@ import java.util.Map;
 @Path("/api/skills")
 @Produces(MediaType.APPLICATION_JSON)
 public final class SkillsResource {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final SkillRegistry registry;
     private final long maxInputSize;
@@ -59,7 +56,7 @@ public final class SkillsResource {
     @Path("/{name}")
     public Map<String, Object> get(@PathParam("name") String name, @Context HttpServletRequest request) {
         Principal caller = Callers.require(request);
-        SkillManifest skill = registry.get(name).orElseThrow(() -> Problems.exception(404, "There is no skill '" + name + "'."));
+        SkillManifest skill = registry.get(name).orElseThrow(() -> Problems.exception(404, "There is no skill " + Problems.echo(name) + "."));
         if (!SkillRegistry.allowed(skill, caller)) {
             throw Problems.exception(403, "'" + caller.id() + "' may not use the skill " + name + ": that takes one of the roles " + skill.roles() + ".");
         }
@@ -80,13 +77,8 @@ public final class SkillsResource {
             throws IOException {
         Principal caller = Callers.require(request);
         byte[] bytes = Bodies.readLimited(body, request.getContentLengthLong(), maxInputSize, "skills.max_input_size");
-        JsonNode input;
-        try {
-            input = bytes.length == 0 ? null : JSON.readTree(bytes);
-        } catch (JacksonException e) {
-            throw Problems.exception(400, "The body is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (input == null || input.isMissingNode()) {
+        JsonNode input = ClientJson.read(bytes);
+        if (input == null) {
             throw Problems.exception(400, "Send the skill's input as the JSON body.");
         }
         try {

@@ -11,6 +11,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.http.HttpException;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
 import org.slf4j.Logger;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -26,6 +28,7 @@ import java.util.function.Supplier;
  * The one servlet of the host, mounted at {@code /*}: every request enters here.
  *
  * <pre>
+ * a query that does not decode → 400 problem naming the parameter (before any route or filter)
  * /admin, /health          → core application (no plugin filters: the operator always gets in)
  * /.well-known/...         → host endpoints (no plugin filters: public metadata)
  * anything else            → gateway filters of the live generation, then
@@ -54,6 +57,15 @@ public final class HostServlet extends HttpServlet {
     @FunctionalInterface
     public interface Endpoint {
         void serve(HttpServletRequest request, HttpServletResponse response) throws IOException;
+
+        /**
+         * The response the gateway filters answer through on this endpoint, for what its clients
+         * need in any answer (MCP clients look for the protected resource metadata in a 401);
+         * {@code response} itself by default. The endpoint is served the plain response.
+         */
+        default HttpServletResponse gatewayResponse(HttpServletRequest request, HttpServletResponse response) {
+            return response;
+        }
     }
 
     /**
@@ -85,6 +97,11 @@ public final class HostServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = pathOf(request);
+        Optional<String> badQuery = MalformedTargets.queryProblem(request.getQueryString());
+        if (badQuery.isPresent()) {
+            writeProblem(response, 400, badQuery.get());
+            return;
+        }
         try {
             Endpoint endpoint = endpoints.get(path);
             if (CoreRoutes.filterExempt(path)) {
@@ -99,8 +116,9 @@ public final class HostServlet extends HttpServlet {
             AtomicBoolean released = new AtomicBoolean();
             boolean pluginRoute = endpoint == null && !CoreRoutes.servedByCore(path);
             RequestAuthentication.install(request, generation, auth, path);
+            HttpServletResponse filtered = endpoint == null ? response : endpoint.gatewayResponse(request, response);
             try {
-                GatewayChainRunner.run(generation, request, response, path, (req, res) -> route(generation, path, req, res));
+                GatewayChainRunner.run(generation, request, filtered, path, (req, res) -> route(generation, path, req, response));
             } finally {
                 if (pluginRoute && request.isAsyncStarted()) {
                     request.getAsyncContext().addListener(new ReleaseOnComplete(generation, released));
@@ -133,6 +151,17 @@ public final class HostServlet extends HttpServlet {
     }
 
     private static void fail(HttpServletRequest request, HttpServletResponse response, String path, Exception e) throws IOException {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            // Jetty refused something it read for a route (a form body it cannot decode): the client's mistake.
+            if (cause instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+                LOG.debug("Request {} {} refused: {}", request.getMethod(), path, http.getReason());
+                if (!response.isCommitted()) {
+                    response.reset();
+                    writeProblem(response, http.getCode(), "The request could not be read: " + http.getReason() + ".");
+                }
+                return;
+            }
+        }
         String reference = UUID.randomUUID().toString().substring(0, 8);
         LOG.error("Request {} {} failed (reference {})", request.getMethod(), path, reference, e);
         if (!response.isCommitted()) {

@@ -10,7 +10,6 @@ import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.servlet.ServletContainer;
 import org.glassfish.jersey.servlet.async.AsyncContextDelegateProviderImpl;
 import org.glassfish.jersey.servlet.spi.AsyncContextDelegateProvider;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.jakarta.rs.json.JacksonJsonProvider;
 
 import java.util.Collections;
@@ -42,8 +41,8 @@ public final class JerseyApps {
         config.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         config.property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
         // A mapper per application: Jackson caches (de)serializers per type, and a shared
-        // mapper would keep a retired plugin's classes reachable.
-        config.register(new JacksonJsonProvider(JsonMapper.builder().build()));
+        // mapper would keep a retired plugin's classes reachable. It refuses duplicate keys (ClientJson).
+        config.register(new JacksonJsonProvider(ClientJson.mapper()));
         config.register(SseFeature.class);
         // Servlet async support (needed by SSE and @Suspended) is normally found through
         // META-INF/services, which is switched off above; bind it explicitly.

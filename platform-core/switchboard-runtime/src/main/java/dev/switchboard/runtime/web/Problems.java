@@ -21,6 +21,9 @@ public final class Problems {
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final MediaType MEDIA = MediaType.valueOf(MEDIA_TYPE);
 
+    /** How much of a client's value {@link #echo} quotes. */
+    public static final int ECHO_LIMIT = 64;
+
     private static final JsonMapper JSON = JsonMapper.shared();
 
     private Problems() {
@@ -65,6 +68,31 @@ public final class Problems {
     /** An exception that JAX-RS answers with this problem as it is. */
     public static WebApplicationException exception(int status, String detail) {
         return new WebApplicationException(detail, response(status, detail));
+    }
+
+    /**
+     * A value the client sent, quoted for a detail: at most {@value #ECHO_LIMIT} characters (a
+     * longer one is cut, saying how long it was), control characters escaped. A problem names
+     * what was wrong; it does not send a 10 KB header back.
+     */
+    public static String echo(String value) {
+        if (value == null) {
+            return "(none)";
+        }
+        StringBuilder quoted = new StringBuilder("'");
+        int end = value.codePointCount(0, value.length()) > ECHO_LIMIT ? value.offsetByCodePoints(0, ECHO_LIMIT) : value.length();
+        value.substring(0, end).codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                quoted.append(String.format("\\u%04x", c));
+            } else {
+                quoted.appendCodePoint(c);
+            }
+        });
+        quoted.append('\'');
+        if (end < value.length()) {
+            quoted.append("… (").append(value.length()).append(" characters)");
+        }
+        return quoted.toString();
     }
 
     /** The standard reason phrase of a status code. */
