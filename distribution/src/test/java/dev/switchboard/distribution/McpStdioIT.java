@@ -37,28 +37,7 @@ class McpStdioIT {
 
     @Test
     void servesSkillsOnStdioCancelsAndExitsWhenStdinEnds() throws Exception {
-        Path skills = temp.resolve("skills");
-        Files.createDirectories(skills.resolve("spin"));
-        Files.writeString(skills.resolve("spin/SKILL.md"), """
-                ---
-                name: spin
-                description: Counts for as long as it is let.
-                switchboard:
-                  runtime: python
-                  entry: spin.py:run
-                  timeout: 10m
-                  cache: {enabled: false}
-                  input_schema: {type: object, properties: {forever: {type: boolean}}}
-                  output_schema: {type: object}
-                ---
-                """);
-        Files.writeString(skills.resolve("spin/spin.py"), """
-                def run(input):
-                    n = 0
-                    while input.get("forever"):
-                        n += 1
-                    return {"n": n}
-                """);
+        Path skills = spinSkill();
         ProcessBuilder builder = new ProcessBuilder(Launcher.DIST.resolve("bin/switchboard").toString(), "mcp", "--stdio",
                 "--skills-dir", skills.toString(), "--plugins-dir", temp.resolve("plugins").toString(), "--set", "skills.python_contexts=1");
         builder.environment().put("SWITCHBOARD_JIT", "false");
@@ -115,6 +94,75 @@ class McpStdioIT {
     }
 
     @Test
+    void requestsPipedBeforeStdinClosesAreAllAnswered() throws Exception {
+        Path skills = spinSkill();
+        ProcessBuilder builder = new ProcessBuilder(Launcher.DIST.resolve("bin/switchboard").toString(), "mcp", "--stdio",
+                "--skills-dir", skills.toString(), "--plugins-dir", temp.resolve("plugins").toString(),
+                "--set", "skills.python_contexts=2", "--set", "shutdown.timeout=3s");
+        builder.environment().put("SWITCHBOARD_JIT", "false");
+        Process process = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        // Everything at once, then end of input, as `printf ... | switchboard mcp --stdio` does.
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write("this is not json\n".getBytes(StandardCharsets.UTF_8));
+            send(stdin, Map.of("jsonrpc", "2.0", "id", 1, "method", "initialize", "params", Map.of("protocolVersion", "2025-11-25",
+                    "capabilities", Map.of(), "clientInfo", Map.of("name", "McpStdioIT", "version", "1"))));
+            send(stdin, Map.of("jsonrpc", "2.0", "method", "notifications/initialized"));
+            send(stdin, Map.of("jsonrpc", "2.0", "id", 2, "method", "tools/list"));
+            send(stdin, Map.of("jsonrpc", "2.0", "id", 3, "method", "tools/call", "params", Map.of("name", "spin",
+                    "arguments", Map.of("forever", false))));
+            send(stdin, Map.of("jsonrpc", "2.0", "id", 4, "method", "tools/call", "params", Map.of("name", "spin",
+                    "arguments", Map.of("forever", true))));
+            send(stdin, Map.of("jsonrpc", "1.0", "id", 5, "method", "ping"));
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        readLines(process.getInputStream(), lines::add);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exits once the answers are out").isTrue();
+        assertThat(process.exitValue()).isZero();
+        Map<Integer, JsonNode> answers = new java.util.HashMap<>();
+        for (String line : lines) {
+            JsonNode message = JSON.readTree(line);
+            if (message.has("result") || message.has("error")) {
+                // The parse error's id is null: it is answer 0 here.
+                assertThat(answers.put(message.path("id").asInt(0), message)).as("one answer per request: " + line).isNull();
+            }
+        }
+        assertThat(answers.keySet()).as(lines.toString()).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+        assertThat(answers.get(0).at("/error/code").asInt()).isEqualTo(-32700);
+        assertThat(answers.get(1).at("/result/protocolVersion").asString()).isEqualTo("2025-11-25");
+        assertThat(answers.get(2).at("/result/tools").findValuesAsString("name")).contains("spin");
+        assertThat(answers.get(3).at("/result/structuredContent/n").asInt()).isZero();
+        // The endless call is stopped at the drain's end (shutdown.timeout) and answered, not dropped.
+        assertThat(answers.get(4).at("/error/message").asString()).contains("did not finish within 3000 ms");
+        assertThat(answers.get(5).at("/error/code").asInt()).isEqualTo(-32600);
+    }
+
+    private Path spinSkill() throws IOException {
+        Path skills = temp.resolve("skills");
+        Files.createDirectories(skills.resolve("spin"));
+        Files.writeString(skills.resolve("spin/SKILL.md"), """
+                ---
+                name: spin
+                description: Counts for as long as it is let.
+                switchboard:
+                  runtime: python
+                  entry: spin.py:run
+                  timeout: 10m
+                  cache: {enabled: false}
+                  input_schema: {type: object, properties: {forever: {type: boolean}}}
+                  output_schema: {type: object}
+                ---
+                """);
+        Files.writeString(skills.resolve("spin/spin.py"), """
+                def run(input):
+                    n = 0
+                    while input.get("forever"):
+                        n += 1
+                    return {"n": n}
+                """);
+        return skills;
+    }
+
+    @Test
     void theInspectorCliListsAndCallsTheSeedSkillsOverStdio() throws Exception {
         String tools = inspector("--method", "tools/list");
         assertThat(tools).contains("\"monaco-config\"").contains("\"sse-handler\"");
@@ -132,12 +180,16 @@ class McpStdioIT {
         command.addAll(List.of(options));
         command.addAll(List.of("--", Launcher.DIST.resolve("bin/switchboard").toString(), "mcp", "--stdio",
                 "--plugins-dir", temp.resolve("plugins").toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("MCP_CATALOG_PATH", temp.resolve("inspector-catalog.json").toString());
         Process process = builder.start();
+        // The Inspector says why it failed on stderr (its exit code alone, 4, says only "unreachable").
+        List<String> stderr = new CopyOnWriteArrayList<>();
+        Thread errors = Thread.ofVirtual().start(() -> readLines(process.getErrorStream(), stderr::add));
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
+        errors.join(5_000);
+        assertThat(process.exitValue()).as("the Inspector's exit code; stdout:%n%s%nstderr:%n%s", output, String.join("\n", stderr)).isZero();
         return output;
     }
 

@@ -51,13 +51,12 @@ final class McpCommand implements Callable<Integer> {
             host.close();
             return 2;
         }
-        // The client lists the tools right after it connects: read the skills directory first.
-        host.skillsLoaded().join();
         System.err.println("Switchboard serves MCP on stdio (and HTTP on " + host.httpUri() + "); it stops when stdin ends.");
         Thread hook = Thread.ofPlatform().name("switchboard-shutdown").unstarted(host::close);
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            host.mcp().serveStdio(System.in, protocol);
+            // initialize is answered at once; the requests after it wait until the skills directory was read.
+            host.mcp().serveStdio(System.in, protocol, host.config().settings().shutdown().timeout(), host.skillsLoaded());
         } finally {
             host.close();
             Runtime.getRuntime().removeShutdownHook(hook);

@@ -40,7 +40,7 @@ final class Calls {
     }
 
     /** JSON-RPC ids are strings or numbers; 1 and 1L and 1.0 read from JSON are the same id. */
-    private static String key(Object requestId) {
+    static String key(Object requestId) {
         if (requestId instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
             return "n" + number.longValue();
         }

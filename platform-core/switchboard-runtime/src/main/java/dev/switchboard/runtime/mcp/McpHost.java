@@ -3,13 +3,13 @@ package dev.switchboard.runtime.mcp;
 import dev.switchboard.api.Principal;
 import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.skills.SkillRegistry;
+import dev.switchboard.runtime.web.ClientJson;
 import dev.switchboard.runtime.web.HostServlet;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.spec.McpSchema;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -38,7 +39,8 @@ public final class McpHost implements AutoCloseable {
     private final ProtectedResourceMetadata metadata;
 
     public McpHost(Settings.McpSettings settings, SkillRegistry skills, String version) {
-        this.json = new JacksonMcpJsonMapper(JsonMapper.builder().build());
+        // Duplicate keys refused, as in every JSON a client sends (ClientJson).
+        this.json = new JacksonMcpJsonMapper(ClientJson.mapper());
         this.version = version;
         this.tools = new SkillTools(skills, new PluginFeatures(json));
         this.transport = new McpHttpTransport(settings, json, tools.methods());
@@ -70,10 +72,13 @@ public final class McpHost implements AutoCloseable {
 
     /**
      * Serves MCP over stdio, one session for the local user, until {@code in} ends (the client
-     * went away). Runs beside {@code /mcp}; the same skills and plugin features.
+     * went away or sent all it had); the requests read by then are answered within {@code drain}.
+     * Runs beside {@code /mcp}; the same skills and plugin features. {@code initialize} is answered
+     * at once; the other requests wait until {@code skillsRead} completes and the lists have every
+     * skill, so a desktop client's first {@code tools/list} is complete.
      */
-    public void serveStdio(InputStream in, OutputStream out) throws IOException {
-        McpStdioTransport stdio = new McpStdioTransport(json, tools.methods());
+    public void serveStdio(InputStream in, OutputStream out, Duration drain, CompletableFuture<?> skillsRead) throws IOException {
+        McpStdioTransport stdio = new McpStdioTransport(json, tools.methods(), skillsRead.thenCompose(read -> tools.synced()));
         McpAsyncServer stdioServer = server(McpServer.async(stdio));
         try {
             // A desktop client lists the tools right after initialize: they must be there.
@@ -85,7 +90,7 @@ public final class McpHost implements AutoCloseable {
             throw new IllegalStateException("publishing the tools for stdio failed", e.getCause());
         }
         try {
-            stdio.serve(in, out);
+            stdio.serve(in, out, drain);
         } finally {
             tools.detach(stdioServer);
             stdioServer.close();

@@ -6,6 +6,7 @@ import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.gateway.RequestAuthentication;
 import dev.switchboard.runtime.web.Bodies;
 import dev.switchboard.runtime.web.HostServlet;
+import dev.switchboard.runtime.web.Problems;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -35,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,16 +84,9 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A JSON-RPC method the transport answers itself (the SDK has no hook for custom methods). */
-    @FunctionalInterface
-    public interface CustomMethod {
-        /** The result object; throw {@link McpError} for a JSON-RPC error. */
-        Object handle(Map<String, Object> params, Principal caller);
-    }
-
     private final Settings.McpSettings settings;
     private final McpJsonMapper json;
-    private final Map<String, CustomMethod> customMethods;
+    private final HostMethods methods;
     private final Map<String, McpConnection> sessions = new ConcurrentHashMap<>();
     private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-", 0).factory());
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
@@ -99,10 +94,10 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
     private volatile McpStreamableServerSession.Factory sessionFactory;
     private volatile boolean closing;
 
-    public McpHttpTransport(Settings.McpSettings settings, McpJsonMapper json, Map<String, CustomMethod> customMethods) {
+    McpHttpTransport(Settings.McpSettings settings, McpJsonMapper json, HostMethods methods) {
         this.settings = settings;
         this.json = json;
-        this.customMethods = Map.copyOf(customMethods);
+        this.methods = methods;
         long period = Math.max(1_000, Math.min(60_000, settings.sessionIdleTimeout().toMillis() / 4));
         sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
@@ -176,6 +171,12 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
         work.shutdownNow();
     }
 
+    /** The gateway filters answer through a response whose 401s point MCP clients at the metadata ({@link McpChallenge}). */
+    @Override
+    public HttpServletResponse gatewayResponse(HttpServletRequest request, HttpServletResponse response) {
+        return McpChallenge.wrap(request, response);
+    }
+
     @Override
     public void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
@@ -184,13 +185,13 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
                 return;
             }
             if (!hostAllowed(request.getHeader("Host"))) {
-                error(response, 403, -32000, "Forbidden: the Host header '" + request.getHeader("Host")
-                        + "' is not allowed (mcp.allowed_hosts); this protects against DNS rebinding.");
+                error(response, 403, -32000, "Forbidden: the Host header " + Problems.echo(request.getHeader("Host"))
+                        + " is not allowed (mcp.allowed_hosts); this protects against DNS rebinding.");
                 return;
             }
             String origin = request.getHeader("Origin");
             if (origin != null && !originAllowed(origin)) {
-                error(response, 403, -32000, "Forbidden: the Origin '" + origin + "' is not allowed (mcp.allowed_origins).");
+                error(response, 403, -32000, "Forbidden: the Origin " + Problems.echo(origin) + " is not allowed (mcp.allowed_origins).");
                 return;
             }
             Principal principal = authenticate(request, response);
@@ -217,7 +218,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
     }
 
     private Principal authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String challenge = "Bearer resource_metadata=\"" + baseUri(request) + ProtectedResourceMetadata.PATH + PATH + "\"";
+        String challenge = McpChallenge.of(request);
         try {
             Principal principal = RequestAuthentication.of(request).principal(request).orElse(null);
             if (principal == null) {
@@ -257,16 +258,13 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             return;
         }
         McpSchema.JSONRPCMessage message;
-        try {
-            String text = new String(body, StandardCharsets.UTF_8).strip();
-            if (text.startsWith("[")) {
-                error(response, 400, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid request: JSON-RPC batches are not supported.");
+        switch (JsonRpcReader.read(json, new String(body, StandardCharsets.UTF_8))) {
+            case JsonRpcInput.Accepted accepted -> message = accepted.message();
+            case JsonRpcInput.Refused refused -> {
+                // A message that is not JSON-RPC is an HTTP error; a request read but refused gets its JSON-RPC answer.
+                writeJson(response, refused.malformed() || refused.notification() ? 400 : 200, refused.answer());
                 return;
             }
-            message = McpSchema.deserializeJsonRpcMessage(json, text);
-        } catch (IOException | IllegalArgumentException e) {
-            error(response, 400, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the body is not a JSON-RPC message.");
-            return;
         }
         if (message instanceof McpSchema.JSONRPCRequest call && McpSchema.METHOD_INITIALIZE.equals(call.method())) {
             initialize(call, response, principal);
@@ -291,9 +289,9 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
                 response.setStatus(202);
             }
             case McpSchema.JSONRPCRequest call -> {
-                CustomMethod custom = customMethods.get(call.method());
-                if (custom != null) {
-                    custom(call, custom, response, principal);
+                Optional<McpSchema.JSONRPCResponse> answer = methods.answer(call, principal);
+                if (answer.isPresent()) {
+                    writeJson(response, 200, answer.get());
                 } else {
                     stream(call, request, response, principal, connection);
                 }
@@ -333,19 +331,6 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
         sessions.put(connection.id(), connection);
         response.setHeader(SESSION_HEADER, connection.id());
         writeJson(response, 200, McpSchema.JSONRPCResponse.result(call.id(), result));
-    }
-
-    private void custom(McpSchema.JSONRPCRequest call, CustomMethod method, HttpServletResponse response, Principal principal)
-            throws IOException {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> params = call.params() instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-        McpSchema.JSONRPCResponse answer;
-        try {
-            answer = McpSchema.JSONRPCResponse.result(call.id(), method.handle(params, principal));
-        } catch (McpError e) {
-            answer = McpSchema.JSONRPCResponse.error(call.id(), e.getJsonRpcError());
-        }
-        writeJson(response, 200, answer);
     }
 
     /** A request answered over SSE: priming event, notifications the handler sends, then the response. */
@@ -416,7 +401,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             SseStream stream = connection.stream(SseStream.streamOf(lastEventId));
             long after = stream == null ? -1 : stream.sequenceOf(lastEventId);
             if (after < 0) {
-                error(response, 404, -32000, "Not found: event '" + lastEventId + "' is not one of this session's streams (or it was forgotten).");
+                error(response, 404, -32000, "Not found: event " + Problems.echo(lastEventId) + " is not one of this session's streams (or it was forgotten).");
                 return;
             }
             AsyncContext async = startSse(request, response, stream);
@@ -479,7 +464,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
         }
         String version = request.getHeader(VERSION_HEADER);
         if (version != null && !VERSIONS.contains(version)) {
-            error(response, 400, -32000, "Bad request: unsupported MCP-Protocol-Version '" + version + "' (supported: "
+            error(response, 400, -32000, "Bad request: unsupported MCP-Protocol-Version " + Problems.echo(version) + " (supported: "
                     + String.join(", ", VERSIONS) + ").");
             return null;
         }

@@ -2,7 +2,6 @@ package dev.switchboard.runtime.mcp;
 
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
-import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
@@ -17,9 +16,15 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * MCP over stdio (one JSON-RPC message per line on stdin and stdout; logs go to stderr), for
@@ -27,23 +32,37 @@ import java.util.concurrent.Executors;
  * local user's: every skill is visible. Like the HTTP transport, and unlike the SDK's stdio
  * transport, it handles {@code notifications/cancelled} (the call is interrupted and its response
  * dropped), answers the skills extension's methods, and runs each request on its own virtual
- * thread so a long call never blocks the next message.
+ * thread so a long call never blocks the next message ({@code initialize} excepted: it runs in
+ * line order, so the requests after it find the session it made). {@code initialize} is answered
+ * at once; the other requests wait until the skills directory has been read (Python skills take
+ * seconds to warm), so that the first {@code tools/list} is complete.
+ *
+ * <p>When stdin ends, every request already read is still answered: once the skills are read, the
+ * calls in flight get up to the drain time to finish, and those that do not are answered with an
+ * error; then it returns.
+ * A client that pipes its requests and closes stdin gets every answer.
  */
 final class McpStdioTransport implements McpServerTransportProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpStdioTransport.class);
 
     private final McpJsonMapper json;
-    private final Map<String, McpHttpTransport.CustomMethod> customMethods;
+    private final HostMethods methods;
     private final Calls calls = new Calls();
+    /** Requests read and not answered yet, by {@link Calls#key}: exactly one answer each, whoever writes it first. */
+    private final Map<String, Object> unanswered = new ConcurrentHashMap<>();
     private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-stdio-", 0).factory());
     private volatile McpServerSession.Factory sessionFactory;
     private volatile McpServerSession session;
+    private final CompletableFuture<?> catalog;
+    private volatile boolean initialized;
     private OutputStream out;
 
-    McpStdioTransport(McpJsonMapper json, Map<String, McpHttpTransport.CustomMethod> customMethods) {
+    /** @param catalog completes once the tool lists are complete; requests other than initialize and ping wait for it */
+    McpStdioTransport(McpJsonMapper json, HostMethods methods, CompletableFuture<?> catalog) {
         this.json = json;
-        this.customMethods = Map.copyOf(customMethods);
+        this.methods = methods;
+        this.catalog = catalog;
     }
 
     @Override
@@ -51,8 +70,11 @@ final class McpStdioTransport implements McpServerTransportProvider {
         this.sessionFactory = sessionFactory;
     }
 
-    /** Serves {@code in} and {@code out} until {@code in} ends (the client went away). */
-    void serve(InputStream in, OutputStream out) throws IOException {
+    /**
+     * Serves {@code in} and {@code out} until {@code in} ends (the client went away or is done),
+     * then answers what was read within {@code drain}.
+     */
+    void serve(InputStream in, OutputStream out, Duration drain) throws IOException {
         this.out = out;
         session = sessionFactory.create(new Transport());
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -63,19 +85,20 @@ final class McpStdioTransport implements McpServerTransportProvider {
                 }
             }
         } finally {
-            calls.cancelAll();
-            work.shutdownNow();
-            session.close();
+            finish(drain);
         }
     }
 
     private void receive(String line) {
         McpSchema.JSONRPCMessage message;
-        try {
-            message = McpSchema.deserializeJsonRpcMessage(json, line);
-        } catch (IOException | IllegalArgumentException e) {
-            write(McpHttpTransport.errorMessage(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not a JSON-RPC message."));
-            return;
+        switch (JsonRpcReader.read(json, line)) {
+            case JsonRpcInput.Accepted accepted -> message = accepted.message();
+            case JsonRpcInput.Refused refused -> {
+                if (!refused.notification()) {
+                    write(refused.answer());
+                }
+                return;
+            }
         }
         switch (message) {
             case McpSchema.JSONRPCNotification notification when "notifications/cancelled".equals(notification.method()) -> {
@@ -83,20 +106,39 @@ final class McpStdioTransport implements McpServerTransportProvider {
                     calls.cancel(params.get("requestId"));
                 }
             }
-            case McpSchema.JSONRPCRequest request when customMethods.containsKey(request.method()) -> work.execute(() -> custom(request));
+            case McpSchema.JSONRPCRequest request when McpSchema.METHOD_INITIALIZE.equals(request.method()) -> {
+                unanswered.put(Calls.key(request.id()), request.id());
+                handle(request);
+            }
             case McpSchema.JSONRPCRequest request -> {
                 Calls.Call call = calls.start(request.id(), null);
+                unanswered.put(Calls.key(request.id()), request.id());
                 work.execute(() -> {
                     try {
-                        session.handle(request).contextWrite(McpHttpTransport.context(null, calls, request.id())).block();
-                    } catch (RuntimeException e) {
-                        LOG.warn("MCP stdio: {} failed: {}", request.method(), e.toString());
+                        if (!McpSchema.METHOD_PING.equals(request.method())) {
+                            catalog.get();
+                        }
+                        Optional<McpSchema.JSONRPCResponse> answer = methods.answer(request, null);
+                        if (answer.isPresent()) {
+                            answer(request.id(), answer.get());
+                        } else {
+                            handle(request);
+                        }
+                    } catch (InterruptedException e) {
+                        // Stopped at the end of the drain, which answers the request.
+                    } catch (ExecutionException e) {
+                        answer(request.id(), McpHttpTransport.errorMessage(request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR,
+                                "The skills could not be read: " + e.getCause()));
                     } finally {
                         calls.end(request.id(), call);
                     }
                 });
             }
             default -> {
+                if (message instanceof McpSchema.JSONRPCNotification notification
+                        && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(notification.method())) {
+                    initialized = true;
+                }
                 try {
                     session.handle(message).contextWrite(McpHttpTransport.context(null, calls, null)).block();
                 } catch (RuntimeException e) {
@@ -106,23 +148,62 @@ final class McpStdioTransport implements McpServerTransportProvider {
         }
     }
 
-    private void custom(McpSchema.JSONRPCRequest request) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> params = request.params() instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    private void handle(McpSchema.JSONRPCRequest request) {
         try {
-            write(McpSchema.JSONRPCResponse.result(request.id(), customMethods.get(request.method()).handle(params, null)));
-        } catch (McpError e) {
-            write(McpSchema.JSONRPCResponse.error(request.id(), e.getJsonRpcError()));
+            session.handle(request).contextWrite(McpHttpTransport.context(null, calls, request.id())).block();
+        } catch (RuntimeException e) {
+            LOG.warn("MCP stdio: {} failed: {}", request.method(), e.toString());
+            answer(request.id(), McpHttpTransport.errorMessage(request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error."));
         }
     }
 
-    /** One line per message; a response to a cancelled request is dropped (the spec's SHOULD NOT). */
-    private void write(Object message) {
-        if (message instanceof McpSchema.JSONRPCResponse response && calls.get(response.id()) instanceof Calls.Call call
-                && call.cancelled()) {
+    /**
+     * Stdin ended: the calls read so far finish (within {@code drain}, counted from when the skills
+     * were read, as for a client that kept stdin open) or are answered with an error.
+     */
+    private void finish(Duration drain) {
+        work.shutdown();
+        try {
+            try {
+                catalog.get();
+            } catch (ExecutionException e) {
+                // The requests waiting for it answer that themselves.
+            }
+            if (!work.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
+                String reason = initialized ? "The input ended and the call did not finish within " + drain.toMillis()
+                        + " ms (shutdown.timeout)." : "The input ended before notifications/initialized, so the session never started.";
+                for (Object id : unanswered.values()) {
+                    answer(id, McpHttpTransport.errorMessage(id, McpSchema.ErrorCodes.INTERNAL_ERROR, reason));
+                }
+                // Answered: what the stopped calls would still send is dropped.
+                calls.cancelAll();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            work.shutdownNow();
+            session.close();
+        }
+    }
+
+    /**
+     * Writes the answer to the request {@code id}: each request gets one. A response to a
+     * cancelled request is dropped (the spec's SHOULD NOT), and so is one that comes after the
+     * drain answered the request.
+     */
+    private void answer(Object id, Object message) {
+        if (unanswered.remove(Calls.key(id)) == null) {
+            return;
+        }
+        if (message instanceof McpSchema.JSONRPCResponse && calls.get(id) instanceof Calls.Call call && call.cancelled()) {
             // The call is registered until its response was written: a cancelled one is dropped here.
             return;
         }
+        write(message);
+    }
+
+    /** One line per message. */
+    private void write(Object message) {
         try {
             byte[] line = (json.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8);
             synchronized (this) {
@@ -150,7 +231,13 @@ final class McpStdioTransport implements McpServerTransportProvider {
 
         @Override
         public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-            return Mono.fromRunnable(() -> write(message));
+            return Mono.fromRunnable(() -> {
+                if (message instanceof McpSchema.JSONRPCResponse response) {
+                    answer(response.id(), response);
+                } else {
+                    write(message);
+                }
+            });
         }
 
         @Override

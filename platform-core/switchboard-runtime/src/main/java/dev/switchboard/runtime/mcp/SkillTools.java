@@ -9,6 +9,7 @@ import dev.switchboard.runtime.skills.SkillFormatException;
 import dev.switchboard.runtime.skills.SkillManifest;
 import dev.switchboard.runtime.skills.SkillManifestParser;
 import dev.switchboard.runtime.skills.SkillRegistry;
+import dev.switchboard.runtime.web.Problems;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
@@ -33,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,6 +91,17 @@ final class SkillTools implements AutoCloseable {
             catalogs.add(new Catalog(server));
             sync();
         });
+    }
+
+    /** Completes once every change scheduled so far is in the SDK servers' lists. */
+    CompletableFuture<Void> synced() {
+        CompletableFuture<Void> synced = new CompletableFuture<>();
+        if (updates.isShutdown()) {
+            synced.complete(null);
+        } else {
+            updates.execute(() -> synced.complete(null));
+        }
+        return synced;
     }
 
     /** Stops keeping {@code server} up to date (its transport ended). */
@@ -304,8 +317,7 @@ final class SkillTools implements AutoCloseable {
         McpTransportContext context = exchange.transportContext();
         Principal caller = (Principal) context.get(McpHttpTransport.PRINCIPAL);
         if (!visible(name, caller)) {
-            // Hidden from this caller's list, so unknown to it.
-            throw McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + name).build();
+            throw unknownTool(name);
         }
         Calls calls = (Calls) context.get(McpHttpTransport.CALLS);
         Calls.Call call = calls == null ? null : calls.get(context.get(McpHttpTransport.REQUEST_ID));
@@ -319,7 +331,7 @@ final class SkillTools implements AutoCloseable {
             return success(result);
         } catch (SkillException e) {
             if (e.kind() == SkillException.Kind.NOT_FOUND || e.kind() == SkillException.Kind.FORBIDDEN) {
-                throw McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + name).build();
+                throw unknownTool(name);
             }
             StringBuilder text = new StringBuilder(e.getMessage());
             for (String violation : e.violations()) {
@@ -528,13 +540,38 @@ final class SkillTools implements AutoCloseable {
         return result;
     }
 
-    /** The custom methods of the skills extension, for the transport. */
-    Map<String, McpHttpTransport.CustomMethod> methods() {
-        Map<String, McpHttpTransport.CustomMethod> methods = new HashMap<>();
-        methods.put("skills/list", this::list);
-        methods.put("skills/get", this::get);
-        methods.put("completion/complete", this::complete);
-        methods.put("resources/list", this::listResources);
-        return methods;
+    /** What the transports answer or check before the SDK: the skills extension, completions, resources/list, tools/call. */
+    HostMethods methods() {
+        Map<String, HostMethods.Method> answered = new HashMap<>();
+        answered.put("skills/list", this::list);
+        answered.put("skills/get", this::get);
+        answered.put("completion/complete", this::complete);
+        answered.put("resources/list", this::listResources);
+        return new HostMethods(answered, Map.of(McpSchema.METHOD_TOOLS_CALL, this::checkCall));
+    }
+
+    /**
+     * A {@code tools/call} the SDK may run: a tool name this caller may use, arguments that are an
+     * object. Otherwise -32602 naming the tool (the SDK would answer "Unknown tool: invalid_tool_name").
+     */
+    private void checkCall(Map<String, Object> params, Principal caller) {
+        if (!(params.get("name") instanceof String name) || name.isEmpty()) {
+            throw McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
+                    .message("Invalid params: tools/call needs the tool's \"name\", a string.").build();
+        }
+        Object arguments = params.get("arguments");
+        if (arguments != null && !(arguments instanceof Map<?, ?>)) {
+            throw McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
+                    .message("Invalid params: the \"arguments\" of tools/call must be an object.").build();
+        }
+        if (!visible(name, caller)) {
+            throw unknownTool(name);
+        }
+    }
+
+    /** A tool this caller cannot see: hidden from its list, so unknown to it, whether it exists or not. */
+    private static McpError unknownTool(String name) {
+        return McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + Problems.echo(name)
+                + "; tools/list names the tools this session may call.").build();
     }
 }

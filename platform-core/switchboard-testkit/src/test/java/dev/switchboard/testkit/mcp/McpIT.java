@@ -240,6 +240,46 @@ class McpIT {
         assertThat(stolen.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void malformedMessagesGetJsonRpcErrorsNamingTheProblem() throws Exception {
+        McpTestClient alice = McpTestClient.open(switchboard, "alice-token");
+        // A request read but refused is answered with its id; params must be an object.
+        JsonNode stringParams = answer(alice, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":\"hello\"}", 200);
+        assertThat(stringParams.path("id").asInt()).isEqualTo(5);
+        assertThat(stringParams.at("/error/code").asInt()).isEqualTo(-32602);
+        assertThat(stringParams.at("/error/message").asString()).contains("params of tools/call must be an object, not a string");
+        JsonNode stringArguments = answer(alice,
+                "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":{\"name\":\"upper\",\"arguments\":\"x\"}}", 200);
+        assertThat(stringArguments.at("/error/code").asInt()).isEqualTo(-32602);
+        assertThat(stringArguments.at("/error/message").asString()).contains("\"arguments\" of tools/call must be an object");
+
+        // An unknown tool is named, once, in the message.
+        JsonNode unknown = alice.request("tools/call", Map.of("name", "nope", "arguments", Map.of()));
+        assertThat(unknown.at("/error/code").asInt()).isEqualTo(-32602);
+        assertThat(unknown.at("/error/message").asString()).startsWith("Unknown tool: 'nope'").doesNotContain("invalid_tool_name");
+        assertThat(unknown.path("error").has("data")).isFalse();
+
+        // What is not JSON-RPC 2.0 is an HTTP 400 with the error.
+        JsonNode oldVersion = answer(alice, "{\"jsonrpc\":\"1.0\",\"id\":7,\"method\":\"ping\"}", 400);
+        assertThat(oldVersion.at("/error/code").asInt()).isEqualTo(-32600);
+        assertThat(oldVersion.at("/error/message").asString()).contains("\"jsonrpc\" must be \"2.0\"");
+        JsonNode objectId = answer(alice, "{\"jsonrpc\":\"2.0\",\"id\":{\"a\":1},\"method\":\"ping\"}", 400);
+        assertThat(objectId.at("/error/code").asInt()).isEqualTo(-32600);
+        JsonNode twice = answer(alice, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\",\"method\":\"tools/list\"}", 400);
+        assertThat(twice.at("/error/code").asInt()).isEqualTo(-32700);
+        assertThat(twice.at("/error/message").asString()).contains("Duplicate").contains("\"method\"");
+
+        // The session is still fine.
+        assertThat(alice.request("ping", Map.of()).has("result")).isTrue();
+    }
+
+    private static JsonNode answer(McpTestClient client, String body, int status) throws Exception {
+        HttpResponse<String> response = switchboard.send(client.base("POST").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        return JSON.readTree(response.body());
+    }
+
     /** A plugin contributing the MCP tool {@code version}, which answers with the plugin's version. */
     static Path versionTool(Path dir, String version) {
         return PluginJarBuilder.plugin("versioned", version).requires(">=0.1.0").fileName("versioned-" + version + ".jar").source("""

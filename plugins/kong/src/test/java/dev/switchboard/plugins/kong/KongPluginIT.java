@@ -212,6 +212,36 @@ class KongPluginIT {
     }
 
     @Test
+    void anMcpClientRefusedByJwtIsPointedAtTheProtectedResourceMetadata() throws Exception {
+        String metadata = "resource_metadata=\"" + switchboard.baseUri() + "/.well-known/oauth-protected-resource/mcp\"";
+        HttpResponse<String> missing = switchboard.send(mcpInitialize(null));
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(missing.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+        assertThat(missing.headers().allValues("WWW-Authenticate")).containsExactly("Bearer " + metadata);
+        HttpResponse<String> bad = switchboard.send(mcpInitialize("not-a-token"));
+        assertThat(bad.statusCode()).isEqualTo(401);
+        assertThat(bad.headers().allValues("WWW-Authenticate")).containsExactly("Bearer " + metadata + ", error=\"invalid_token\"");
+        // What the challenge points at is public, and a token jwt accepts opens a session.
+        assertThat(switchboard.get("/.well-known/oauth-protected-resource/mcp").statusCode()).isEqualTo(200);
+        HttpResponse<String> accepted = switchboard.send(mcpInitialize(alice(Map.of())));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        assertThat(accepted.headers().firstValue("Mcp-Session-Id")).isPresent();
+        // Elsewhere the challenge stays Kong's.
+        assertKong401(get("/api/echo", null), "{\"message\":\"Unauthorized\"}", "Bearer");
+    }
+
+    private static HttpRequest mcpInitialize(String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(switchboard.uri("/mcp")).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                        + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"KongPluginIT\",\"version\":\"1\"}}}"));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return request.build();
+    }
+
+    @Test
     void algorithmConfusionNoneAndEmbeddedKeysAreRefused() throws Exception {
         // HS256 signed with the RSA credential's public key as the HMAC secret: the classic confusion.
         Key confused = new javax.crypto.spec.SecretKeySpec(Tokens.pem(RSA.getPublic()).getBytes(StandardCharsets.UTF_8), "HmacSHA256");
