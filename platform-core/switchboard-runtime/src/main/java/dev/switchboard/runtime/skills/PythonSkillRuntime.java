@@ -37,6 +37,12 @@ import java.util.concurrent.TimeoutException;
  * environment or host classes; the standard library imports. A call past its timeout is
  * interrupted; a context that does not stop is closed and replaced.
  *
+ * <p>Warm-up: a new context runs the input schema's {@code examples} once each before it takes
+ * calls. The first run of a function in a fresh context loads the standard library code it touches
+ * ({@code hashlib}, {@code datetime} parsing, the JSON encoder): about 200 ms for sse-handler on an
+ * idle machine, more than its 500 ms timeout on a busy one. Run at load, that cost is the load's,
+ * not the first caller's. The sandbox makes this safe: a Python skill can have no side effect.
+ *
  * <p>How values cross (measured under the JIT, see decision 0013): the input goes in as proxies
  * of Java maps and lists, which the glue copies into plain Python dicts and lists before the skill
  * sees them (so skill code gets exactly what CPython's {@code json.loads} would give, and no Java
@@ -74,6 +80,23 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                 except (TypeError, ValueError, RecursionError) as problem:
                     raise %1$s(str(problem)) from None
             """.formatted(NOT_JSON);
+
+    /** How much longer than its timeout a warm-up run of a cold context may take before it is stopped. */
+    private static final Duration WARM_UP_ALLOWANCE = Duration.ofSeconds(30);
+    private static final SkillContext WARM_UP = new SkillContext() {
+        @Override
+        public void progress(double fraction, String message) {
+        }
+
+        @Override
+        public void log(String level, String message) {
+        }
+
+        @Override
+        public boolean cancelled() {
+            return false;
+        }
+    };
 
     private final int contexts;
     private Engine engine;
@@ -179,12 +202,51 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                 context.eval("python", GLUE);
                 Value code = function.getMember("__code__");
                 boolean withContext = code != null && code.getMember("co_argcount").asInt() >= 2;
-                return new Loaded(context, function, bindings.getMember("_switchboard_call"), withContext,
+                Loaded loaded = new Loaded(context, function, bindings.getMember("_switchboard_call"), withContext,
                         bindings.getMember("_switchboard_none"), bindings.getMember("int"));
+                warm(loaded);
+                return loaded;
             } catch (PolyglotException e) {
                 context.close(true);
                 throw new SkillFormatException(List.of("switchboard.entry: " + manifest.pythonFile().orElseThrow()
                         + " does not load: " + e.getMessage()));
+            } catch (SkillFormatException e) {
+                context.close(true);
+                throw e;
+            }
+        }
+
+        /**
+         * Runs each example once in {@code loaded}, stopped past the skill's timeout plus the
+         * warm-up allowance. An example that fails is reported and the context is used anyway: the
+         * example is what is wrong, and the skill's callers would see the same failure.
+         */
+        private void warm(Loaded loaded) throws SkillFormatException {
+            List<JsonNode> examples = manifest.examples();
+            Duration limit = manifest.timeout().plus(WARM_UP_ALLOWANCE);
+            for (int i = 0; i < examples.size(); i++) {
+                JsonNode example = examples.get(i);
+                Thread watchdog = Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(limit);
+                        loaded.context().interrupt(Duration.ofSeconds(1));
+                    } catch (InterruptedException e) {
+                        // The run ended in time.
+                    } catch (TimeoutException e) {
+                        loaded.context().close(true);
+                    }
+                });
+                try {
+                    loaded.call().execute(loaded.function(), guestValue(example, loaded), guestContext(WARM_UP), loaded.withContext());
+                } catch (PolyglotException e) {
+                    if (e.isCancelled()) {
+                        throw new SkillFormatException(List.of("switchboard.input_schema: examples[" + i + "] ran past "
+                                + limit.toMillis() + " ms at warm-up and would not stop"));
+                    }
+                    LOG.warn("Skill {}: examples[{}] failed at warm-up: {}", manifest.name(), i, e.getMessage());
+                } finally {
+                    watchdog.interrupt();
+                }
             }
         }
 

@@ -4,6 +4,8 @@ import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +40,21 @@ public record SkillManifest(
     public SkillManifest {
         Objects.requireNonNull(name, "name");
         roles = Set.copyOf(roles);
+    }
+
+    /**
+     * The inputs of the input schema's {@code examples} keyword (JSON Schema 2020-12, section 9.5 of
+     * the meta-data vocabulary): shown to MCP clients with the schema, and run once per Python
+     * context when the skill loads, so that the first real call does not pay for cold code.
+     */
+    public List<JsonNode> examples() {
+        JsonNode examples = inputSchema == null ? null : inputSchema.get("examples");
+        if (examples == null || !examples.isArray()) {
+            return List.of();
+        }
+        List<JsonNode> inputs = new ArrayList<>(examples.size());
+        examples.forEach(inputs::add);
+        return inputs;
     }
 
     /** Where the skill's code runs. */

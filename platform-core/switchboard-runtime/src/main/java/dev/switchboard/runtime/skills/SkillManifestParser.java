@@ -174,6 +174,9 @@ public final class SkillManifestParser {
             }
             String version = block.has("version") ? scalar(block.get("version"), "switchboard.version") : "0";
             JsonNode input = schema(block, "input_schema");
+            if (input != null) {
+                checkExamples(input);
+            }
             JsonNode output = schema(block, "output_schema");
             Duration timeout = duration(block.get("timeout"), "switchboard.timeout", DEFAULT_TIMEOUT);
             if (timeout != null && (timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0)) {
@@ -187,6 +190,21 @@ public final class SkillManifestParser {
             }
             return new SkillManifest(name, description, runtime, entry, version, input, output, timeout, cache, fallback, roles, body,
                     folder, ContentHash.of(folder));
+        }
+
+        /** The input schema's {@code examples} are inputs the skill runs at load (its warm-up): each must be a valid input. */
+        private void checkExamples(JsonNode input) {
+            JsonNode examples = input.path("examples");
+            if (!examples.isArray() || examples.isEmpty()) {
+                return;
+            }
+            SchemaCheck check = SchemaCheck.of(input);
+            for (int i = 0; i < examples.size(); i++) {
+                List<String> violations = check.violations(examples.get(i));
+                if (!violations.isEmpty()) {
+                    problems.add("switchboard.input_schema: examples[" + i + "] is not a valid input: " + String.join("; ", violations));
+                }
+            }
         }
 
         private void unknownKeys(JsonNode node, Set<String> known, String prefix) {

@@ -80,6 +80,39 @@ class PythonSkillRuntimeTest {
     }
 
     @Test
+    void eachContextRunsTheSchemasExamplesBeforeItTakesACall() throws Exception {
+        Path folder = dir.resolve("warm");
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("skill.py"), """
+                runs = []
+
+                def run(input):
+                    if input["n"] < 0:
+                        raise ValueError("n: at least 0")
+                    runs.append(input["n"])
+                    return {"runs": list(runs)}
+                """);
+        Files.writeString(folder.resolve("SKILL.md"), """
+                ---
+                name: warm
+                description: Remembers what it ran.
+                switchboard:
+                  runtime: python
+                  entry: skill.py:run
+                  input_schema: {type: object, required: [n], properties: {n: {type: integer}}, examples: [{n: 1}, {n: -1}, {n: 2}]}
+                  output_schema: true
+                  cache: {enabled: false}
+                ---
+                """);
+        LoadedSkill skill = invoker.load(SkillManifestParser.parse(folder), python);
+        loaded.add(skill);
+        // Both contexts ran 1 and 2 (the failing example is reported, not fatal), so every first call finds warm code.
+        for (int call = 0; call < 2; call++) {
+            assertThat(invoker.invoke(skill, JSON.readTree("{\"n\": 7}"), null, null).output().get("runs").toString()).isEqualTo("[1,2,7]");
+        }
+    }
+
+    @Test
     void plainValuesInAndOutAndTheContextReportsProgress() throws Exception {
         LoadedSkill skill = skill("""
                 def run(input, ctx):

@@ -2,6 +2,7 @@ package dev.switchboard.runtime.skills;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,6 +136,19 @@ class SkillManifestParserTest {
                 "output.schema.json", "{}");
         assertThatThrownBy(() -> SkillManifestParser.parse(folder)).isInstanceOfSatisfying(SkillFormatException.class, e ->
                 assertThat(e.problems()).containsExactly("switchboard.entry: monaco_config.py is not a file in the skill folder"));
+    }
+
+    @Test
+    void theInputSchemasExamplesMustBeValidInputs() throws Exception {
+        String withExamples = VALID.replace("\n  output_schema:", "\n    examples: [{language: go}, {language: 42}, {theme: vs}]\n  output_schema:");
+        Path folder = skill("examples", withExamples, "monaco_config.py", "def generate(x): return x", "output.schema.json", "{}");
+        assertThatThrownBy(() -> SkillManifestParser.parse(folder)).isInstanceOfSatisfying(SkillFormatException.class, e ->
+                assertThat(e.problems()).containsExactly(
+                        "switchboard.input_schema: examples[1] is not a valid input: /language: integer found, string expected",
+                        "switchboard.input_schema: examples[2] is not a valid input: /language: required property 'language' not found"));
+        Path good = skill("good-examples", withExamples.replace(", {language: 42}, {theme: vs}", ""), "monaco_config.py",
+                "def generate(x): return x", "output.schema.json", "{}");
+        assertThat(SkillManifestParser.parse(good).examples()).extracting(JsonNode::toString).containsExactly("{\"language\":\"go\"}");
     }
 
     @Test
