@@ -444,7 +444,9 @@ class McpIT {
             assertThat(call.finish(WAIT)).contains("INSPECTOR");
         }
         try (NodeClients refused = NodeClients.inspector(List.of(url, "--transport", "http", "--method", "tools/list"))) {
-            assertThat(refused.exitCode(WAIT)).isNotZero();
+            // The Inspector's exit code 3: authorization required.
+            assertThat(refused.exitCode(WAIT)).as(refused.stderr()).isEqualTo(3);
+            assertThat(refused.stderr()).contains("auth_required");
         }
     }
 

