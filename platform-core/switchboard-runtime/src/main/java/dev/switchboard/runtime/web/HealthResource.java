@@ -57,7 +57,11 @@ public final class HealthResource {
     public Response ready() {
         HostState host = state.get();
         Map<String, Object> components = new LinkedHashMap<>();
-        components.put("server", Map.of("status", host == HostState.READY ? "UP" : "DOWN", "state", host.name()));
+        // Ordered maps throughout: Map.of iterates in an order that changes from run to run, and a reader compares answers.
+        Map<String, Object> server = new LinkedHashMap<>();
+        server.put("status", host == HostState.READY ? "UP" : "DOWN");
+        server.put("state", host.name());
+        components.put("server", server);
 
         Map<String, Map<String, Object>> pluginReports = new LinkedHashMap<>();
         // Hold the generation while its plugins' checks run, so none is retired under them.
@@ -95,7 +99,11 @@ public final class HealthResource {
             Health.Status counted = status == Health.Status.DOWN && !failOnPluginFailure ? Health.Status.DEGRADED : status;
             pluginsStatus = worse(pluginsStatus, counted);
         }
-        components.put("plugins", Map.of("status", pluginsStatus.name(), "generation", generation.number(), "plugins", pluginReports));
+        Map<String, Object> pluginsComponent = new LinkedHashMap<>();
+        pluginsComponent.put("status", pluginsStatus.name());
+        pluginsComponent.put("generation", generation.number());
+        pluginsComponent.put("plugins", pluginReports);
+        components.put("plugins", pluginsComponent);
 
         Health.Status overall = host == HostState.READY ? pluginsStatus : Health.Status.DOWN;
         Map<String, Object> body = new LinkedHashMap<>();
