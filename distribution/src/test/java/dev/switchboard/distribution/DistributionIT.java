@@ -239,6 +239,9 @@ class DistributionIT {
         assertThat(root.resolve("conf/switchboard.yaml")).isRegularFile();
         assertThat(root.resolve("docs/configuration.md")).isRegularFile();
         assertThat(root.resolve("lib/switchboard-runtime-" + Launcher.VERSION + ".jar")).isRegularFile();
+        // Its README is for whoever downloaded it: how to run it from here, not how to build it.
+        assertThat(Files.readString(root.resolve("README.md"))).contains("# Switchboard " + Launcher.VERSION, "bin/switchboard run")
+                .doesNotContain("./mvnw", "cd distribution");
         Launcher version = Launcher.start(root, Map.of(), "version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.output()).contains("Switchboard " + Launcher.VERSION);
