@@ -52,7 +52,7 @@ public final class McpHost implements AutoCloseable {
     /** The SDK server on {@code transport}: Switchboard's identity and capabilities, tools filtered per caller. */
     private McpAsyncServer server(McpServer.AsyncSpecification<?> transport) {
         return transport
-                .serverInfo(new McpSchema.Implementation("switchboard", "Switchboard", version))
+                .serverInfo(McpSchema.Implementation.builder("switchboard", version).title("Switchboard").build())
                 .capabilities(McpSchema.ServerCapabilities.builder()
                         .tools(true)
                         .resources(true, true)

@@ -50,7 +50,7 @@ final class PluginFeatures {
                         throw e;
                     } catch (Exception e) {
                         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                        return McpSchema.CallToolResult.builder().content(List.of(new McpSchema.TextContent(message))).isError(true).build();
+                        return McpSchema.CallToolResult.builder().content(List.of(McpSchema.TextContent.builder(message).build())).isError(true).build();
                     } finally {
                         handle.end();
                     }
@@ -158,7 +158,7 @@ final class PluginFeatures {
         @Override
         public void progress(double progress, Double total, String message) {
             if (progressToken != null) {
-                exchange.progressNotification(new McpSchema.ProgressNotification(progressToken, progress, total, message)).block();
+                exchange.progressNotification(McpSchema.ProgressNotification.builder(progressToken, progress).total(total).message(message).build()).block();
             }
         }
 
@@ -170,7 +170,7 @@ final class PluginFeatures {
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw new IllegalArgumentException("not an MCP log level: " + level);
             }
-            exchange.loggingNotification(McpSchema.LoggingMessageNotification.builder().level(parsed).data(message).build()).block();
+            exchange.loggingNotification(McpSchema.LoggingMessageNotification.builder(parsed, message).build()).block();
         }
 
         @Override

@@ -288,11 +288,9 @@ final class SkillTools implements AutoCloseable {
     // ----- tools -----
 
     private McpServerFeatures.AsyncToolSpecification tool(SkillManifest skill) {
-        McpSchema.Tool.Builder tool = McpSchema.Tool.builder()
-                .name(skill.name())
+        McpSchema.Tool.Builder tool = McpSchema.Tool.builder(skill.name(), JSON.convertValue(skill.inputSchema(), MAP))
                 .title(title(skill.name()))
-                .description(skill.description())
-                .inputSchema(JSON.convertValue(skill.inputSchema(), MAP));
+                .description(skill.description());
         if (isObjectSchema(skill.outputSchema())) {
             tool.outputSchema(JSON.convertValue(skill.outputSchema(), MAP));
         }
@@ -338,7 +336,7 @@ final class SkillTools implements AutoCloseable {
                 text.append("\n- ").append(violation);
             }
             return McpSchema.CallToolResult.builder()
-                    .content(List.of(new McpSchema.TextContent(text.toString())))
+                    .content(List.of(McpSchema.TextContent.builder(text.toString()).build()))
                     .isError(true)
                     .meta(Map.of(META_PREFIX + "error", e.kind().name().toLowerCase(Locale.ROOT)))
                     .build();
@@ -358,7 +356,7 @@ final class SkillTools implements AutoCloseable {
         meta.put(META_PREFIX + "contentHash", result.contentHash());
         meta.put(META_PREFIX + "fallback", result.fallback());
         McpSchema.CallToolResult.Builder builder = McpSchema.CallToolResult.builder()
-                .content(List.of(new McpSchema.TextContent(text)))
+                .content(List.of(McpSchema.TextContent.builder(text).build()))
                 .isError(false)
                 .meta(meta);
         if (result.output().isObject()) {
@@ -368,7 +366,7 @@ final class SkillTools implements AutoCloseable {
     }
 
     private static McpSchema.CallToolResult error(String message) {
-        return McpSchema.CallToolResult.builder().content(List.of(new McpSchema.TextContent(message))).isError(true).build();
+        return McpSchema.CallToolResult.builder().content(List.of(McpSchema.TextContent.builder(message).build())).isError(true).build();
     }
 
     /** A skill's progress and log lines, as MCP notifications on the request's stream. */
@@ -378,15 +376,14 @@ final class SkillTools implements AutoCloseable {
         @Override
         public void progress(double fraction, String message) {
             if (progressToken != null) {
-                exchange.progressNotification(new McpSchema.ProgressNotification(progressToken, fraction, 1.0, message))
+                exchange.progressNotification(McpSchema.ProgressNotification.builder(progressToken, fraction).total(1.0).message(message).build())
                         .onErrorResume(e -> Mono.empty()).block();
             }
         }
 
         @Override
         public void log(String level, String message) {
-            exchange.loggingNotification(McpSchema.LoggingMessageNotification.builder()
-                            .level(level(level)).logger(skill).data(message).build())
+            exchange.loggingNotification(McpSchema.LoggingMessageNotification.builder(level(level), message).logger(skill).build())
                     .onErrorResume(e -> Mono.empty()).block();
         }
 
@@ -412,9 +409,7 @@ final class SkillTools implements AutoCloseable {
 
     /** The {@code SKILL.md} of {@code skill} as an MCP resource. */
     private static McpSchema.Resource skillResource(SkillManifest skill) {
-        return McpSchema.Resource.builder()
-                .uri(uri(skill))
-                .name(skill.name())
+        return McpSchema.Resource.builder(uri(skill), skill.name())
                 .title(title(skill.name()))
                 .description(skill.description())
                 .mimeType("text/markdown")
@@ -429,8 +424,8 @@ final class SkillTools implements AutoCloseable {
             if (document == null) {
                 throw McpError.RESOURCE_NOT_FOUND.apply(request.uri());
             }
-            return new McpSchema.ReadResourceResult(List.of(
-                    new McpSchema.TextResourceContents(request.uri(), "text/markdown", document.text())));
+            return McpSchema.ReadResourceResult.builder(List.of(
+                    McpSchema.TextResourceContents.builder(request.uri(), document.text()).mimeType("text/markdown").build())).build();
         }));
     }
 

@@ -179,7 +179,6 @@ public final class SkillRegistry implements Skills, AutoCloseable {
         return Optional.ofNullable(skills.get(name)).map(skill -> skill.manifest);
     }
 
-    /** Skill folders that could not be used, with their reasons. */
     /** Each runtime's status, by runtime name ({@code java}, {@code python}). */
     public Map<String, Map<String, Object>> runtimes() {
         Map<String, Map<String, Object>> status = new TreeMap<>();
@@ -187,6 +186,7 @@ public final class SkillRegistry implements Skills, AutoCloseable {
         return status;
     }
 
+    /** Skill folders that could not be used, with their reasons. */
     public Map<String, List<String>> rejected() {
         return new LinkedHashMap<>(rejected);
     }
