@@ -60,8 +60,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>Each request is checked in this order: Host and Origin (DNS rebinding: 403), caller
  *       (401 with {@code WWW-Authenticate: Bearer resource_metadata=...}), session (400 without
  *       one, 404 for an unknown one or one opened by another principal),
- *       {@code MCP-Protocol-Version} (400 for an unsupported one). Every error body is a JSON-RPC
- *       error.</li>
+ *       {@code MCP-Protocol-Version} (400 for an unsupported one); a POST body must be one JSON-RPC
+ *       2.0 message ({@link JsonRpcReader}), and a gateway filter's 401 gets the metadata challenge
+ *       too ({@link McpChallenge}). Every error body is a JSON-RPC error.</li>
  *   <li>Work runs on virtual threads: the servlet thread returns at once, so an MCP request never
  *       holds back a plugin swap.</li>
  * </ul>

@@ -11,7 +11,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.http.HttpException;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
 import org.slf4j.Logger;
@@ -151,17 +150,6 @@ public final class HostServlet extends HttpServlet {
     }
 
     private static void fail(HttpServletRequest request, HttpServletResponse response, String path, Exception e) throws IOException {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            // Jetty refused something it read for a route (a form body it cannot decode): the client's mistake.
-            if (cause instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
-                LOG.debug("Request {} {} refused: {}", request.getMethod(), path, http.getReason());
-                if (!response.isCommitted()) {
-                    response.reset();
-                    writeProblem(response, http.getCode(), "The request could not be read: " + http.getReason() + ".");
-                }
-                return;
-            }
-        }
         String reference = UUID.randomUUID().toString().substring(0, 8);
         LOG.error("Request {} {} failed (reference {})", request.getMethod(), path, reference, e);
         if (!response.isCommitted()) {
