@@ -84,6 +84,10 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             ProtocolVersions.MCP_2025_11_25);
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** JSON-RPC's implementation-defined server error, for a request refused at the HTTP level (the status says why). */
+    private static final int REFUSED = -32000;
+    /** What MCP's reference SDKs answer for an unknown session, so that clients start a new one. */
+    private static final int SESSION_NOT_FOUND = -32001;
 
     private final Settings.McpSettings settings;
     private final McpJsonMapper json;
@@ -186,13 +190,13 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
                 return;
             }
             if (!hostAllowed(request.getHeader("Host"))) {
-                error(response, 403, -32000, "Forbidden: the Host header " + Problems.echo(request.getHeader("Host"))
+                refuse(response, 403, "Forbidden: the Host header " + Problems.echo(request.getHeader("Host"))
                         + " is not allowed (mcp.allowed_hosts); this protects against DNS rebinding.");
                 return;
             }
             String origin = request.getHeader("Origin");
             if (origin != null && !originAllowed(origin)) {
-                error(response, 403, -32000, "Forbidden: the Origin " + Problems.echo(origin) + " is not allowed (mcp.allowed_origins).");
+                refuse(response, 403, "Forbidden: the Origin " + Problems.echo(origin) + " is not allowed (mcp.allowed_origins).");
                 return;
             }
             Principal principal = authenticate(request, response);
@@ -205,7 +209,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
                 case "DELETE" -> delete(request, response, principal);
                 default -> {
                     response.setHeader("Allow", "GET, POST, DELETE");
-                    error(response, 405, -32000, "Method not allowed: /mcp takes POST, GET and DELETE.");
+                    refuse(response, 405, "Method not allowed: /mcp takes POST, GET and DELETE.");
                 }
             }
         } catch (RuntimeException e) {
@@ -224,12 +228,12 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             Principal principal = RequestAuthentication.of(request).principal(request).orElse(null);
             if (principal == null) {
                 response.setHeader("WWW-Authenticate", challenge);
-                error(response, 401, -32000, "Unauthorized: /mcp needs a bearer token in the Authorization header.");
+                refuse(response, 401, "Unauthorized: /mcp needs a bearer token in the Authorization header.");
             }
             return principal;
         } catch (AuthenticationException e) {
             response.setHeader("WWW-Authenticate", challenge + ", error=\"invalid_token\"");
-            error(response, 401, -32000, "Unauthorized: " + e.getMessage());
+            refuse(response, 401, "Unauthorized: " + e.getMessage());
             return null;
         }
     }
@@ -242,12 +246,12 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
 
     private void post(HttpServletRequest request, HttpServletResponse response, Principal principal) throws IOException {
         if (!accepts(request, "application/json") || !accepts(request, "text/event-stream")) {
-            error(response, 406, -32000, "Not acceptable: the client must accept both application/json and text/event-stream.");
+            refuse(response, 406, "Not acceptable: the client must accept both application/json and text/event-stream.");
             return;
         }
         String type = request.getContentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            error(response, 415, -32000, "Unsupported media type: the body must be application/json.");
+            refuse(response, 415, "Unsupported media type: the body must be application/json.");
             return;
         }
         byte[] body;
@@ -255,7 +259,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             body = Bodies.readLimited(request.getInputStream(), request.getContentLengthLong(), settings.maxMessageSize().bytes(),
                     "mcp.max_message_size");
         } catch (WebApplicationException e) {
-            error(response, e.getResponse().getStatus(), -32000, e.getMessage());
+            refuse(response, e.getResponse().getStatus(), e.getMessage());
             return;
         }
         McpSchema.JSONRPCMessage message;
@@ -303,7 +307,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
 
     private void initialize(McpSchema.JSONRPCRequest call, HttpServletResponse response, Principal principal) throws IOException {
         if (sessions.size() >= settings.maxSessions()) {
-            error(response, 503, -32000, "Too many MCP sessions are open (mcp.max_sessions = " + settings.maxSessions() + ").");
+            refuse(response, 503, "Too many MCP sessions are open (mcp.max_sessions = " + settings.maxSessions() + ").");
             return;
         }
         McpSchema.InitializeRequest init;
@@ -390,7 +394,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
 
     private void get(HttpServletRequest request, HttpServletResponse response, Principal principal) throws IOException {
         if (!accepts(request, "text/event-stream")) {
-            error(response, 406, -32000, "Not acceptable: the client must accept text/event-stream.");
+            refuse(response, 406, "Not acceptable: the client must accept text/event-stream.");
             return;
         }
         McpConnection connection = connection(request, response, principal);
@@ -402,7 +406,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             SseStream stream = connection.stream(SseStream.streamOf(lastEventId));
             long after = stream == null ? -1 : stream.sequenceOf(lastEventId);
             if (after < 0) {
-                error(response, 404, -32000, "Not found: event " + Problems.echo(lastEventId) + " is not one of this session's streams (or it was forgotten).");
+                refuse(response, 404, "Not found: event " + Problems.echo(lastEventId) + " is not one of this session's streams (or it was forgotten).");
                 return;
             }
             AsyncContext async = startSse(request, response, stream);
@@ -414,7 +418,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
         }
         SseStream current = connection.listening();
         if (current != null && current.connected()) {
-            error(response, 409, -32000, "Conflict: this session already has a listening stream open.");
+            refuse(response, 409, "Conflict: this session already has a listening stream open.");
             return;
         }
         if (current != null) {
@@ -454,18 +458,18 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
     private McpConnection connection(HttpServletRequest request, HttpServletResponse response, Principal principal) throws IOException {
         String id = request.getHeader(SESSION_HEADER);
         if (id == null || id.isBlank()) {
-            error(response, 400, -32000, "Bad request: the Mcp-Session-Id header is required (initialize first).");
+            refuse(response, 400, "Bad request: the Mcp-Session-Id header is required (initialize first).");
             return null;
         }
         McpConnection connection = sessions.get(id);
         if (connection == null || connection.principalId != null && !connection.principalId.equals(principal.id())) {
             // Another principal's session is reported as unknown: session ids are not bearer credentials.
-            error(response, 404, -32001, "Session not found: initialize a new session.");
+            error(response, 404, SESSION_NOT_FOUND, "Session not found: initialize a new session.");
             return null;
         }
         String version = request.getHeader(VERSION_HEADER);
         if (version != null && !VERSIONS.contains(version)) {
-            error(response, 400, -32000, "Bad request: unsupported MCP-Protocol-Version " + Problems.echo(version) + " (supported: "
+            refuse(response, 400, "Bad request: unsupported MCP-Protocol-Version " + Problems.echo(version) + " (supported: "
                     + String.join(", ", VERSIONS) + ").");
             return null;
         }
@@ -575,6 +579,11 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
     /** An HTTP-level refusal with a JSON-RPC error body (id null: the message was not, or not yet, read). */
     private void error(HttpServletResponse response, int status, int code, String message) throws IOException {
         writeJson(response, status, errorMessage(null, code, message));
+    }
+
+    /** A request the transport refuses before any JSON-RPC is read: {@link #REFUSED}, and the HTTP status says why. */
+    private void refuse(HttpServletResponse response, int status, String message) throws IOException {
+        error(response, status, REFUSED, message);
     }
 
     /**
