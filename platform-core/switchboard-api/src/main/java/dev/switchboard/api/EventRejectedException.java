@@ -22,7 +22,9 @@ public final class EventRejectedException extends RuntimeException {
         /** The event is larger than {@code events.max_event_size} (413). */
         TOO_LARGE(413),
         /** Open topics are capped by {@code events.max_topics} (409). */
-        TOO_MANY_TOPICS(409);
+        TOO_MANY_TOPICS(409),
+        /** The host is shutting down: publish to another instance (503). */
+        SHUTTING_DOWN(503);
 
         private final int status;
 

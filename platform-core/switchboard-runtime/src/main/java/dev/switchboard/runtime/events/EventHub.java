@@ -174,7 +174,7 @@ public final class EventHub implements Events, AutoCloseable {
         lock.lock();
         try {
             if (closed) {
-                throw new EventRejectedException(Reason.INVALID, "The event hub is shut down.");
+                throw new EventRejectedException(Reason.SHUTTING_DOWN, "The server is shutting down; publish to another instance.");
             }
             Topic topic = topic(topicName);
             long number = ++seq;
