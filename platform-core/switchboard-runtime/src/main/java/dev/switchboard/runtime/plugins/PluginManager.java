@@ -479,7 +479,7 @@ public final class PluginManager implements AutoCloseable {
             previous.close();
             draining.add(previous);
             scheduleRetirement(retiring);
-            emit(new PluginEvent("generation", null, null, null, null, generation.number(), Instant.now()));
+            emit(new PluginEvent.GenerationLive(generation.number(), Instant.now()));
             LOG.info("Plugin generation {} is live: {}", generation.number(),
                     next.isEmpty() ? "no plugins" : String.join(", ", next.values().stream().map(PluginUnit::toString).toList()));
             swapTimer.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
@@ -820,7 +820,7 @@ public final class PluginManager implements AutoCloseable {
                     || !Objects.equals(old.reason(), view.reason()) || !Objects.equals(old.generation(), view.generation())
                     || !Objects.equals(old.rejected(), view.rejected())) {
                 logChange(view);
-                emit(new PluginEvent("plugin", view.id(), view.version(), view.state(),
+                emit(new PluginEvent.PluginChanged(view.id(), view.version(), view.state(),
                         view.rejected() != null ? "rejected " + view.rejected().version() + ": " + view.rejected().reason() : view.reason(),
                         current.number(), Instant.now()));
             }
@@ -828,7 +828,7 @@ public final class PluginManager implements AutoCloseable {
         for (PluginView old : before.values()) {
             if (list.stream().noneMatch(v -> v.file().equals(old.file()))) {
                 LOG.info("Plugin {} {} removed ({} deleted)", old.id(), old.version(), old.file());
-                emit(new PluginEvent("plugin", old.id(), old.version(), PluginState.STOPPED, "removed: " + old.file() + " was deleted",
+                emit(new PluginEvent.PluginChanged(old.id(), old.version(), PluginState.STOPPED, "removed: " + old.file() + " was deleted",
                         current.number(), Instant.now()));
             }
         }

@@ -14,6 +14,7 @@ import dev.switchboard.runtime.skills.SkillInvoker;
 import dev.switchboard.runtime.skills.SkillsAdminResource;
 import dev.switchboard.runtime.skills.SkillRegistry;
 import dev.switchboard.runtime.skills.SkillsResource;
+import dev.switchboard.runtime.plugins.PluginEvent;
 import dev.switchboard.runtime.plugins.PluginManager;
 import dev.switchboard.runtime.web.AdminAccessFilter;
 import dev.switchboard.runtime.web.AdminEvents;
@@ -155,7 +156,7 @@ public final class Switchboard implements AutoCloseable {
                 config.pluginSections(), meters, hub, skills, context::getServletContext);
         plugins.addListener(events::publish);
         plugins.addListener(event -> {
-            if ("generation".equals(event.type())) {
+            if (event instanceof PluginEvent.GenerationLive) {
                 skills.pluginSkills(plugins.current().skills());
             }
         });
@@ -166,7 +167,7 @@ public final class Switchboard implements AutoCloseable {
         if (mcp != null) {
             endpoints.putAll(mcp.endpoints());
             plugins.addListener(event -> {
-                if ("generation".equals(event.type())) {
+                if (event instanceof PluginEvent.GenerationLive) {
                     mcp.pluginFeatures(plugins.current().mcp());
                 }
             });
