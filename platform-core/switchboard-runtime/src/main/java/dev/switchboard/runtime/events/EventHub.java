@@ -1,14 +1,14 @@
 package dev.switchboard.runtime.events;
 
 import dev.switchboard.api.Event;
-import dev.switchboard.api.EventRejectedException;
 import dev.switchboard.api.EventRejectedException.Reason;
+import dev.switchboard.api.EventRejectedException;
 import dev.switchboard.api.Events;
 import dev.switchboard.api.NewEvent;
 import dev.switchboard.api.Principal;
 import dev.switchboard.api.Priority;
 import dev.switchboard.runtime.config.Settings;
-import dev.switchboard.runtime.web.Problems;
+import dev.switchboard.runtime.http.Problems;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -3,10 +3,10 @@ package dev.switchboard.runtime.events;
 import dev.switchboard.api.AuthenticationException;
 import dev.switchboard.api.Principal;
 import dev.switchboard.api.Priority;
+import dev.switchboard.runtime.gateway.Callers;
 import dev.switchboard.runtime.gateway.RequestAuthentication;
-import dev.switchboard.runtime.web.Callers;
-import dev.switchboard.runtime.web.HostServlet;
-import dev.switchboard.runtime.web.Problems;
+import dev.switchboard.runtime.http.HostEndpoint;
+import dev.switchboard.runtime.http.Problems;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * delivered event (see docs/decisions/0011). The other event routes are JAX-RS
  * ({@link EventsResource}).
  */
-public final class EventStreamEndpoint implements HostServlet.Endpoint {
+public final class EventStreamEndpoint implements HostEndpoint {
 
     public static final String PATH = "/api/events/stream";
     private static final int MAX_FILTER_VALUES = 64;

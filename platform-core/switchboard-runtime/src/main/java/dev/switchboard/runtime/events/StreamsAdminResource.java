@@ -1,6 +1,6 @@
 package dev.switchboard.runtime.events;
 
-import dev.switchboard.runtime.web.Problems;
+import dev.switchboard.runtime.http.Problems;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,15 +1,15 @@
 package dev.switchboard.runtime.gateway;
 
 import dev.switchboard.api.GatewayChain;
+import dev.switchboard.runtime.http.ErrorReference;
+import dev.switchboard.runtime.http.Problems;
 import dev.switchboard.runtime.plugins.Generation;
-import dev.switchboard.runtime.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Runs a request through the gateway filters of one generation, highest priority first, and then
@@ -85,7 +85,7 @@ public final class GatewayChainRunner {
     }
 
     private static void failClosed(Generation.Filter filter, ServletExchange exchange, HttpServletResponse response, Throwable error) {
-        String reference = UUID.randomUUID().toString().substring(0, 8);
+        String reference = ErrorReference.next();
         LOG.error("Gateway filter {} of plugin {} failed on {} {} (reference {})", filter.filter().name(), filter.pluginId(),
                 exchange.method(), exchange.path(), reference, error);
         if (!response.isCommitted() && !exchange.responded()) {

@@ -2,7 +2,7 @@ package dev.switchboard.runtime.gateway;
 
 import dev.switchboard.api.GatewayExchange;
 import dev.switchboard.api.Principal;
-import dev.switchboard.runtime.web.Problems;
+import dev.switchboard.runtime.http.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 

@@ -1,6 +1,6 @@
 package dev.switchboard.runtime.mcp;
 
-import dev.switchboard.runtime.web.ClientJson;
+import dev.switchboard.runtime.http.ClientJson;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import tools.jackson.core.JacksonException;

@@ -2,9 +2,9 @@ package dev.switchboard.runtime.mcp;
 
 import dev.switchboard.api.Principal;
 import dev.switchboard.runtime.config.Settings;
+import dev.switchboard.runtime.http.ClientJson;
+import dev.switchboard.runtime.http.HostEndpoint;
 import dev.switchboard.runtime.skills.SkillRegistry;
-import dev.switchboard.runtime.web.ClientJson;
-import dev.switchboard.runtime.web.HostServlet;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
@@ -103,8 +103,8 @@ public final class McpHost implements AutoCloseable {
     }
 
     /** The routes to mount: {@code /mcp} and the protected resource metadata. */
-    public Map<String, HostServlet.Endpoint> endpoints() {
-        Map<String, HostServlet.Endpoint> endpoints = new LinkedHashMap<>();
+    public Map<String, HostEndpoint> endpoints() {
+        Map<String, HostEndpoint> endpoints = new LinkedHashMap<>();
         endpoints.put(McpHttpTransport.PATH, transport);
         endpoints.put(ProtectedResourceMetadata.PATH, metadata);
         endpoints.put(ProtectedResourceMetadata.PATH + McpHttpTransport.PATH, metadata);

@@ -4,9 +4,10 @@ import dev.switchboard.api.AuthenticationException;
 import dev.switchboard.api.Principal;
 import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.gateway.RequestAuthentication;
-import dev.switchboard.runtime.web.Bodies;
-import dev.switchboard.runtime.web.HostServlet;
-import dev.switchboard.runtime.web.Problems;
+import dev.switchboard.runtime.http.Bodies;
+import dev.switchboard.runtime.http.ErrorReference;
+import dev.switchboard.runtime.http.HostEndpoint;
+import dev.switchboard.runtime.http.Problems;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -38,7 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,7 +67,7 @@ import java.util.concurrent.TimeUnit;
  *       holds back a plugin swap.</li>
  * </ul>
  */
-public final class McpHttpTransport implements McpStreamableServerTransportProvider, HostServlet.Endpoint, AutoCloseable {
+public final class McpHttpTransport implements McpStreamableServerTransportProvider, HostEndpoint, AutoCloseable {
 
     public static final String PATH = "/mcp";
     /** Transport context keys the tool handlers read. */
@@ -213,7 +213,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
                 }
             }
         } catch (RuntimeException e) {
-            String reference = UUID.randomUUID().toString().substring(0, 8);
+            String reference = ErrorReference.next();
             LOG.error("MCP request failed (reference {})", reference, e);
             if (!response.isCommitted()) {
                 response.reset();

@@ -1,6 +1,6 @@
 package dev.switchboard.runtime.mcp;
 
-import dev.switchboard.runtime.web.HostServlet;
+import dev.switchboard.runtime.http.HostEndpoint;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,7 +16,7 @@ import java.util.Map;
  * {@code /.well-known/oauth-protected-resource}): what the {@code resource_metadata} of a 401 from
  * {@code /mcp} points MCP clients to.
  */
-final class ProtectedResourceMetadata implements HostServlet.Endpoint {
+final class ProtectedResourceMetadata implements HostEndpoint {
 
     static final String PATH = "/.well-known/oauth-protected-resource";
     private static final JsonMapper JSON = JsonMapper.builder().build();

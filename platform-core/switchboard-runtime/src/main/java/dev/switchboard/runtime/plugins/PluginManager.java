@@ -1,14 +1,14 @@
 package dev.switchboard.runtime.plugins;
 
-import dev.switchboard.api.HostRoute;
-import dev.switchboard.api.PluginCommand;
 import dev.switchboard.api.Events;
 import dev.switchboard.api.HealthCheck;
+import dev.switchboard.api.HostRoute;
+import dev.switchboard.api.PluginCommand;
 import dev.switchboard.api.Skills;
-import dev.switchboard.runtime.web.CoreRoutes;
-import dev.switchboard.runtime.files.DirectoryWatcher;
 import dev.switchboard.runtime.config.ConfigException;
 import dev.switchboard.runtime.config.PluginSections;
+import dev.switchboard.runtime.files.DirectoryWatcher;
+import dev.switchboard.runtime.http.CoreRoutes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

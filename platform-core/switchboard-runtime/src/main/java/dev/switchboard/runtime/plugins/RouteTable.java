@@ -1,6 +1,6 @@
 package dev.switchboard.runtime.plugins;
 
-import dev.switchboard.runtime.web.CoreRoutes;
+import dev.switchboard.runtime.http.CoreRoutes;
 import org.glassfish.jersey.uri.PathPattern;
 
 import java.util.ArrayList;

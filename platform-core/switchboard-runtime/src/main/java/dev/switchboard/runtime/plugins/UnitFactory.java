@@ -1,11 +1,11 @@
 package dev.switchboard.runtime.plugins;
 
-import dev.switchboard.api.HostRoute;
 import dev.switchboard.api.Events;
+import dev.switchboard.api.HostRoute;
 import dev.switchboard.api.PluginInfo;
 import dev.switchboard.api.Skills;
 import dev.switchboard.api.SwitchboardPlugin;
-import dev.switchboard.runtime.web.JerseyApps;
+import dev.switchboard.runtime.http.JerseyApps;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.ServletContext;
 import org.glassfish.jersey.server.ResourceConfig;

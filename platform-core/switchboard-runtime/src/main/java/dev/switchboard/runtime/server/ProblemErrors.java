@@ -1,7 +1,7 @@
 package dev.switchboard.runtime.server;
 
-import dev.switchboard.runtime.web.MalformedTargets;
-import dev.switchboard.runtime.web.Problems;
+import dev.switchboard.runtime.http.MalformedTargets;
+import dev.switchboard.runtime.http.Problems;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;

@@ -1,7 +1,7 @@
 package dev.switchboard.runtime.server;
 
 import dev.switchboard.runtime.config.ByteSize;
-import dev.switchboard.runtime.web.Bodies;
+import dev.switchboard.runtime.http.Bodies;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;

@@ -5,24 +5,25 @@ import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.config.SwitchboardConfig;
 import dev.switchboard.runtime.events.EventHub;
 import dev.switchboard.runtime.events.EventStreamEndpoint;
-import dev.switchboard.runtime.mcp.McpHost;
 import dev.switchboard.runtime.events.EventsResource;
 import dev.switchboard.runtime.events.StreamsAdminResource;
+import dev.switchboard.runtime.http.HostEndpoint;
+import dev.switchboard.runtime.http.JerseyApps;
+import dev.switchboard.runtime.mcp.McpHost;
+import dev.switchboard.runtime.plugins.PluginEvent;
+import dev.switchboard.runtime.plugins.PluginManager;
 import dev.switchboard.runtime.skills.JobManager;
 import dev.switchboard.runtime.skills.JobsResource;
 import dev.switchboard.runtime.skills.SkillInvoker;
-import dev.switchboard.runtime.skills.SkillsAdminResource;
 import dev.switchboard.runtime.skills.SkillRegistry;
+import dev.switchboard.runtime.skills.SkillsAdminResource;
 import dev.switchboard.runtime.skills.SkillsResource;
-import dev.switchboard.runtime.plugins.PluginEvent;
-import dev.switchboard.runtime.plugins.PluginManager;
 import dev.switchboard.runtime.web.AdminAccessFilter;
 import dev.switchboard.runtime.web.AdminEvents;
 import dev.switchboard.runtime.web.AdminResource;
 import dev.switchboard.runtime.web.HealthResource;
 import dev.switchboard.runtime.web.HostServlet;
 import dev.switchboard.runtime.web.HostState;
-import dev.switchboard.runtime.web.JerseyApps;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -161,7 +162,7 @@ public final class Switchboard implements AutoCloseable {
             }
         });
 
-        Map<String, HostServlet.Endpoint> endpoints = new HashMap<>();
+        Map<String, HostEndpoint> endpoints = new HashMap<>();
         endpoints.put(EventStreamEndpoint.PATH, new EventStreamEndpoint(hub));
         this.mcp = settings.mcp().enabled() ? new McpHost(settings.mcp(), skills, Versions.switchboard()) : null;
         if (mcp != null) {

@@ -2,10 +2,10 @@ package dev.switchboard.runtime.skills;
 
 import dev.switchboard.api.Principal;
 import dev.switchboard.api.SkillException;
-import dev.switchboard.runtime.web.Bodies;
-import dev.switchboard.runtime.web.Callers;
-import dev.switchboard.runtime.web.ClientJson;
-import dev.switchboard.runtime.web.Problems;
+import dev.switchboard.runtime.gateway.Callers;
+import dev.switchboard.runtime.http.Bodies;
+import dev.switchboard.runtime.http.ClientJson;
+import dev.switchboard.runtime.http.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

@@ -6,7 +6,7 @@ import dev.switchboard.api.SkillException;
 import dev.switchboard.api.SkillResult;
 import dev.switchboard.api.Skills;
 import dev.switchboard.runtime.files.DirectoryWatcher;
-import dev.switchboard.runtime.web.Problems;
+import dev.switchboard.runtime.http.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;

@@ -1,5 +1,7 @@
 package dev.switchboard.runtime.web;
 
+import dev.switchboard.runtime.http.CoreRoutes;
+import dev.switchboard.runtime.http.Problems;
 import jakarta.annotation.Priority;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;

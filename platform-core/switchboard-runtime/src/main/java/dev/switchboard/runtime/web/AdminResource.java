@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.web;
 
+import dev.switchboard.runtime.http.Problems;
 import dev.switchboard.runtime.plugins.LeakDetector;
 import dev.switchboard.runtime.plugins.PluginManager;
 import dev.switchboard.runtime.plugins.PluginOperationException;

@@ -3,6 +3,12 @@ package dev.switchboard.runtime.web;
 import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.gateway.GatewayChainRunner;
 import dev.switchboard.runtime.gateway.RequestAuthentication;
+import dev.switchboard.runtime.http.CoreRoutes;
+import dev.switchboard.runtime.http.ErrorReference;
+import dev.switchboard.runtime.http.HostEndpoint;
+import dev.switchboard.runtime.http.JerseyApps;
+import dev.switchboard.runtime.http.MalformedTargets;
+import dev.switchboard.runtime.http.Problems;
 import dev.switchboard.runtime.plugins.Generation;
 import dev.switchboard.runtime.plugins.PluginManager;
 import jakarta.servlet.AsyncEvent;
@@ -19,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -48,24 +53,9 @@ public final class HostServlet extends HttpServlet {
 
     private final PluginManager plugins;
     private final Settings.AuthSettings auth;
-    private final Map<String, Endpoint> endpoints;
+    private final Map<String, HostEndpoint> endpoints;
     private final Supplier<ResourceConfig> coreApplication;
     private transient ServletContainer core;
-
-    /** A core route served by plain servlet code rather than JAX-RS (the hot paths: event streams). */
-    @FunctionalInterface
-    public interface Endpoint {
-        void serve(HttpServletRequest request, HttpServletResponse response) throws IOException;
-
-        /**
-         * The response the gateway filters answer through on this endpoint, for what its clients
-         * need in any answer (MCP clients look for the protected resource metadata in a 401);
-         * {@code response} itself by default. The endpoint is served the plain response.
-         */
-        default HttpServletResponse gatewayResponse(HttpServletRequest request, HttpServletResponse response) {
-            return response;
-        }
-    }
 
     /**
      * @param endpoints host routes served outside the core JAX-RS application, by exact path; they
@@ -73,7 +63,7 @@ public final class HostServlet extends HttpServlet {
      *                  filter-exempt prefixes), and never hold a plugin generation once the servlet
      *                  returns
      */
-    public HostServlet(PluginManager plugins, Settings.AuthSettings auth, Map<String, Endpoint> endpoints,
+    public HostServlet(PluginManager plugins, Settings.AuthSettings auth, Map<String, HostEndpoint> endpoints,
                        Supplier<ResourceConfig> coreApplication) {
         this.plugins = plugins;
         this.auth = auth;
@@ -102,7 +92,7 @@ public final class HostServlet extends HttpServlet {
             return;
         }
         try {
-            Endpoint endpoint = endpoints.get(path);
+            HostEndpoint endpoint = endpoints.get(path);
             if (CoreRoutes.filterExempt(path)) {
                 if (endpoint != null) {
                     endpoint.serve(request, response);
@@ -132,7 +122,7 @@ public final class HostServlet extends HttpServlet {
 
     private void route(Generation generation, String path, HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        Endpoint endpoint = endpoints.get(path);
+        HostEndpoint endpoint = endpoints.get(path);
         if (endpoint != null) {
             endpoint.serve(request, response);
             return;
@@ -150,7 +140,7 @@ public final class HostServlet extends HttpServlet {
     }
 
     private static void fail(HttpServletRequest request, HttpServletResponse response, String path, Exception e) throws IOException {
-        String reference = UUID.randomUUID().toString().substring(0, 8);
+        String reference = ErrorReference.next();
         LOG.error("Request {} {} failed (reference {})", request.getMethod(), path, reference, e);
         if (!response.isCommitted()) {
             response.reset();

@@ -1,4 +1,4 @@
-package dev.switchboard.runtime.web;
+package dev.switchboard.runtime.http;
 
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Turns every exception that reaches JAX-RS into a problem+json response. Client errors keep
@@ -52,7 +51,7 @@ public final class ProblemExceptionMapper implements ExceptionMapper<Throwable> 
         if (exception instanceof JacksonException json) {
             return Problems.response(400, "The request body is not valid JSON for this route: " + json.getOriginalMessage());
         }
-        String reference = UUID.randomUUID().toString().substring(0, 8);
+        String reference = ErrorReference.next();
         LOG.error("Unhandled error on {} {} (reference {})", method(), path(), reference, exception);
         return Problems.response(500, "The server failed to handle this request. Reference: " + reference + ".",
                 Map.of("reference", reference));
@@ -75,7 +74,7 @@ public final class ProblemExceptionMapper implements ExceptionMapper<Throwable> 
         } else if (web instanceof NotAcceptableException) {
             detail = "This route cannot produce any of the types in the Accept header.";
         } else if (status >= 500) {
-            String reference = UUID.randomUUID().toString().substring(0, 8);
+            String reference = ErrorReference.next();
             LOG.error("Server error {} on {} {} (reference {})", status, method(), path(), reference, web);
             detail = "The server failed to handle this request. Reference: " + reference + ".";
         } else {

@@ -1,4 +1,4 @@
-package dev.switchboard.runtime.web;
+package dev.switchboard.runtime.http;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;

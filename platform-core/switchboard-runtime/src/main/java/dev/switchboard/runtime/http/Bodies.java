@@ -1,4 +1,4 @@
-package dev.switchboard.runtime.web;
+package dev.switchboard.runtime.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

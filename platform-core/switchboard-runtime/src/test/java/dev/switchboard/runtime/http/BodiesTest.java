@@ -1,4 +1,4 @@
-package dev.switchboard.runtime.web;
+package dev.switchboard.runtime.http;
 
 import jakarta.ws.rs.WebApplicationException;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
-package dev.switchboard.runtime.web;
+package dev.switchboard.runtime.gateway;
 
 import dev.switchboard.api.AuthenticationException;
 import dev.switchboard.api.Principal;
-import dev.switchboard.runtime.gateway.RequestAuthentication;
+import dev.switchboard.runtime.http.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
