@@ -1,12 +1,9 @@
 package dev.switchboard.runtime.http;
 
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.util.UrlEncoded;
+import org.eclipse.jetty.util.Utf8StringBuilder;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -93,52 +90,39 @@ public final class MalformedTargets {
         return Optional.empty();
     }
 
-    /** Why {@code raw} cannot be percent-decoded to UTF-8 text, or null when it can. */
+    /**
+     * Why {@code raw} cannot be percent-decoded to UTF-8 text, or null when it can. Decoded by
+     * Jetty's own query decoder, the one a route's {@code getParameter} runs, so that what passes
+     * here decodes there.
+     */
     private static String decodingProblem(String raw) {
-        int percent = raw.indexOf('%');
-        if (percent < 0) {
+        if (raw.indexOf('%') < 0) {
             return null;
-        }
-        for (int i = percent; i < raw.length(); i++) {
-            if (raw.charAt(i) == '%' && (i + 2 >= raw.length() || !isHex(raw.charAt(i + 1)) || !isHex(raw.charAt(i + 2)))) {
-                String escape = raw.substring(i, Math.min(raw.length(), i + 3));
-                return "'" + escape + "' is not a percent-encoded byte (" + PERCENT_RULE + ")";
-            }
         }
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes(raw)));
+            UrlEncoded.decodeUtf8To(raw, 0, raw.length(), (name, value) -> { });
             return null;
-        } catch (CharacterCodingException e) {
+        } catch (Utf8StringBuilder.Utf8IllegalArgumentException e) {
             return "its percent-encoded bytes are not valid UTF-8";
+        } catch (IllegalArgumentException e) {
+            return "'" + badEscape(raw) + "' is not a percent-encoded byte (" + PERCENT_RULE + ")";
         }
     }
 
-    /** The decoded text of a part known to decode. */
-    private static String decode(String raw) {
-        return decodingProblem(raw) == null ? new String(bytes(raw), StandardCharsets.UTF_8) : raw;
-    }
-
-    /** Percent escapes as bytes, '+' as a space, every other character as its UTF-8 bytes. */
-    private static byte[] bytes(String raw) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                out.write(HexFormat.fromHexDigits(raw, i + 1, i + 3));
-                i += 2;
-            } else if (c == '+') {
-                out.write(' ');
-            } else {
-                int end = Character.isHighSurrogate(c) && i + 1 < raw.length() ? i + 2 : i + 1;
-                out.writeBytes(raw.substring(i, end).getBytes(StandardCharsets.UTF_8));
-                i = end - 1;
+    /** The first '%' escape of {@code raw} without two hexadecimal digits (Jetty's message garbles a cut-off one). */
+    private static String badEscape(String raw) {
+        for (int i = raw.indexOf('%'); i >= 0; i = raw.indexOf('%', i + 1)) {
+            if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                return raw.substring(i, Math.min(raw.length(), i + 3));
             }
         }
-        return out.toByteArray();
+        return "%";
     }
 
-    private static boolean isHex(char c) {
-        return Character.digit(c, 16) >= 0 && c < 128;
+    /** The decoded text of a parameter name known to decode. */
+    private static String decode(String rawName) {
+        StringBuilder decoded = new StringBuilder();
+        UrlEncoded.decodeUtf8To(rawName, 0, rawName.length(), (name, value) -> decoded.append(name));
+        return decoded.toString();
     }
 }

@@ -4,11 +4,8 @@ import dev.switchboard.runtime.http.ClientJson;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.util.Map;
 
 /**
  * Reads one JSON-RPC message from a client (a POST body, a stdio line) and checks it as JSON-RPC
@@ -19,8 +16,6 @@ import java.util.Map;
 final class JsonRpcReader {
 
     private static final JsonMapper STRICT = ClientJson.mapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
 
     private JsonRpcReader() {
     }
@@ -55,7 +50,6 @@ final class JsonRpcReader {
             return new JsonRpcInput.Refused(null, McpSchema.ErrorCodes.INVALID_REQUEST,
                     "Invalid request: \"id\" must be a string or an integer.", false);
         }
-        Map<String, Object> map = STRICT.convertValue(tree, MAP);
         if (method != null) {
             if (!method.isString() || method.stringValue().isEmpty()) {
                 return new JsonRpcInput.Refused(id, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid request: \"method\" must be a non-empty string.",
@@ -66,11 +60,11 @@ final class JsonRpcReader {
                 return new JsonRpcInput.Refused(id, McpSchema.ErrorCodes.INVALID_PARAMS, "Invalid params: the params of " + method.stringValue()
                         + " must be an object, not " + kind(params) + ".", notification);
             }
-            return new JsonRpcInput.Accepted(notification ? json.convertValue(map, McpSchema.JSONRPCNotification.class)
-                    : json.convertValue(map, McpSchema.JSONRPCRequest.class));
+            return new JsonRpcInput.Accepted(notification ? json.convertValue(tree, McpSchema.JSONRPCNotification.class)
+                    : json.convertValue(tree, McpSchema.JSONRPCRequest.class));
         }
         if (idNode != null && (tree.has("result") || tree.has("error"))) {
-            return new JsonRpcInput.Accepted(json.convertValue(map, McpSchema.JSONRPCResponse.class));
+            return new JsonRpcInput.Accepted(json.convertValue(tree, McpSchema.JSONRPCResponse.class));
         }
         return new JsonRpcInput.Refused(id, McpSchema.ErrorCodes.INVALID_REQUEST,
                 "Invalid request: a message has a \"method\" (a request or notification), or an \"id\" with a \"result\" or \"error\".",
