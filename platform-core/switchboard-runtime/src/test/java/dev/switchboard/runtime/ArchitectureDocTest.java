@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * docs/architecture.md against the code: its package list names exactly the runtime's packages,
  * the files of its "Where things are" table exist, and the dependencies it promises hold
- * (nothing but {@code server} depends on {@code web}; {@code http} depends on no other package).
+ * (nothing but {@code server} depends on {@code web}; {@code http}, {@code lang}, {@code files} and
+ * {@code config} depend on no other package).
  */
 class ArchitectureDocTest {
 
@@ -60,7 +61,9 @@ class ArchitectureDocTest {
                 assertThat(used).as("%s depends on web", pkg).doesNotContain("web");
             }
         });
-        assertThat(uses.get("http")).as("http's dependencies on other runtime packages").isEmpty();
+        for (String leaf : List.of("http", "lang", "files", "config")) {
+            assertThat(uses.get(leaf)).as("%s's dependencies on other runtime packages", leaf).isEmpty();
+        }
     }
 
     /** Each runtime package, with the runtime packages its sources name. */

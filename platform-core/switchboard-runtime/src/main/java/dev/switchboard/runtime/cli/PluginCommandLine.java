@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.cli;
 
+import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.runtime.config.ConfigOverride;
 import dev.switchboard.runtime.plugins.PluginManager;
 import dev.switchboard.runtime.server.Switchboard;
@@ -54,16 +55,12 @@ final class PluginCommandLine {
                 usage(pluginId, commands, err);
                 return 2;
             }
-            Thread thread = Thread.currentThread();
-            ClassLoader previous = thread.getContextClassLoader();
-            thread.setContextClassLoader(command.loader());
             try {
-                return command.command().run(List.copyOf(rest.subList(1, rest.size())), out, err);
+                return ContextLoader.call(command.loader(), () -> command.command().run(List.copyOf(rest.subList(1, rest.size())), out, err));
             } catch (Exception e) {
                 err.println("switchboard: " + pluginId + " " + command.name() + " failed: " + e);
                 return 1;
             } finally {
-                thread.setContextClassLoader(previous);
                 out.flush();
             }
         }

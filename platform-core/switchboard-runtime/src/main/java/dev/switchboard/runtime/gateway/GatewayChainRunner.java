@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.gateway;
 
+import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.api.GatewayChain;
 import dev.switchboard.runtime.http.ErrorReference;
 import dev.switchboard.runtime.http.Problems;
@@ -66,18 +67,13 @@ public final class GatewayChainRunner {
             proceeded[0] = true;
             step(filters, index + 1, exchange, response, route);
         };
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(filter.loader());
         try {
-            filter.filter().filter(exchange, next);
+            ContextLoader.run(filter.loader(), () -> filter.filter().filter(exchange, next));
         } catch (RouteFailure failure) {
             throw failure;
         } catch (Exception | LinkageError e) {
             failClosed(filter, exchange, response, e);
             return;
-        } finally {
-            thread.setContextClassLoader(previous);
         }
         if (!proceeded[0] && !exchange.responded()) {
             failClosed(filter, exchange, response, new IllegalStateException("the filter neither answered the request nor called proceed()"));

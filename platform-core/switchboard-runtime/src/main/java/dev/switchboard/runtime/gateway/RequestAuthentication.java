@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.gateway;
 
+import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.api.AuthenticationException;
 import dev.switchboard.api.AuthenticationRequest;
 import dev.switchboard.api.Principal;
@@ -85,20 +86,13 @@ public final class RequestAuthentication {
             return devPrincipal(request);
         }
         AuthenticationRequest view = new View(request, path, settings);
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        try {
-            for (Generation.Auth auth : authenticators) {
-                thread.setContextClassLoader(auth.loader());
-                Optional<Principal> found = auth.authenticator().authenticate(view);
-                if (found != null && found.isPresent()) {
-                    return found.get();
-                }
+        for (Generation.Auth auth : authenticators) {
+            Optional<Principal> found = ContextLoader.call(auth.loader(), () -> auth.authenticator().authenticate(view));
+            if (found != null && found.isPresent()) {
+                return found.get();
             }
-            return null;
-        } finally {
-            thread.setContextClassLoader(previous);
         }
+        return null;
     }
 
     private Principal devPrincipal(HttpServletRequest request) {

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.mcp;
 
+import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.api.McpExchange;
 import dev.switchboard.api.McpPrompt;
 import dev.switchboard.api.McpResource;
@@ -110,14 +111,7 @@ final class PluginFeatures {
     }
 
     private static <T> T within(PluginMcpFeature feature, Callable<T> call) throws Exception {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(feature.loader());
-        try {
-            return call.call();
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        return ContextLoader.call(feature.loader(), call::call);
     }
 
     private Exchange exchange(McpAsyncServerExchange exchange, Object progressToken) {

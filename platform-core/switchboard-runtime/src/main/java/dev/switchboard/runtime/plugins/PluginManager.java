@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.plugins;
 
+import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.api.Events;
 import dev.switchboard.api.HealthCheck;
 import dev.switchboard.api.HostRoute;
@@ -193,16 +194,7 @@ public final class PluginManager implements AutoCloseable {
                 continue;
             }
             Map<String, HealthCheck> checks = new TreeMap<>();
-            unit.healthChecks().forEach((name, check) -> checks.put(name, () -> {
-                Thread thread = Thread.currentThread();
-                ClassLoader previous = thread.getContextClassLoader();
-                thread.setContextClassLoader(unit.loader());
-                try {
-                    return check.check();
-                } finally {
-                    thread.setContextClassLoader(previous);
-                }
-            }));
+            unit.healthChecks().forEach((name, check) -> checks.put(name, () -> ContextLoader.call(unit.loader(), check::check)));
             all.put(unit.id(), checks);
         }
         return all;

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.plugins;
 
+import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.api.Authenticator;
 import dev.switchboard.api.GatewayFilter;
 import dev.switchboard.runtime.mcp.PluginMcpFeature;
@@ -138,13 +139,8 @@ final class PluginUnit {
 
     /** Serves a request routed to this plugin, with the plugin's class loader as context loader. */
     void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
-        try {
+        try (var scope = ContextLoader.enter(loader)) {
             container.service(request, response);
-        } finally {
-            thread.setContextClassLoader(previous);
         }
     }
 

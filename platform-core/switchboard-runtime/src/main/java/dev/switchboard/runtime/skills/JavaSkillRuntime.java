@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.skills;
 
+import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.api.JavaSkill;
 import dev.switchboard.api.SkillContext;
 import tools.jackson.databind.JsonNode;
@@ -53,14 +54,7 @@ final class JavaSkillRuntime implements SkillRuntime {
         return new Runner() {
             @Override
             public JsonNode run(JsonNode input, SkillContext context) throws Exception {
-                Thread thread = Thread.currentThread();
-                ClassLoader previous = thread.getContextClassLoader();
-                thread.setContextClassLoader(loader);
-                try {
-                    return skill.run(input, context);
-                } finally {
-                    thread.setContextClassLoader(previous);
-                }
+                return ContextLoader.call(loader, () -> skill.run(input, context));
             }
 
             @Override
