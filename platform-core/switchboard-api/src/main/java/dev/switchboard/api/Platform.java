@@ -7,7 +7,7 @@ import org.slf4j.Logger;
  * What the host gives a plugin: its configuration, a logger, the metrics registry, the event hub,
  * and the ways to contribute routes, gateway filters, authenticators and health checks.
  *
- * <p>The contribution methods ({@link #jaxrs}, {@link #filter}, {@link #authenticator},
+ * <p>The contribution methods ({@link #jaxrs}, {@link #filter}, {@link #authenticator}, {@link #ownAuthentication},
  * {@link #skill}, {@link #mcpTool}, {@link #mcpPrompt}, {@link #mcpResource}, {@link #healthCheck})
  * may only be
  * called while {@link SwitchboardPlugin#start} runs; they take effect together when the plugin
@@ -70,6 +70,18 @@ public interface Platform {
      * @return this platform, for chaining
      */
     Platform authenticator(Authenticator authenticator);
+
+    /**
+     * Declares that this plugin decides who callers are, for as long as it is live: the host's
+     * loopback development principal ({@code auth.dev}) is off, even if the plugin contributes no
+     * {@link Authenticator} (a plugin that verifies credentials in a {@link GatewayFilter} and calls
+     * {@link GatewayExchange#authenticate} does this). Requests nobody authenticates are anonymous.
+     * Contributing an authenticator implies it.
+     *
+     * @return this platform, for chaining
+     * @since 0.1.0
+     */
+    Platform ownAuthentication();
 
     /**
      * Adds a skill: it is served with the skills of the skills directory (REST, MCP), through the

@@ -27,28 +27,31 @@ public final class RequestAuthentication {
     private static final String ATTRIBUTE = RequestAuthentication.class.getName();
 
     private final List<Generation.Auth> authenticators;
+    /** A live plugin decides who callers are: no development principal. */
+    private final boolean owned;
     private final Settings.AuthSettings settings;
     private final String path;
     private boolean resolved;
     private Principal principal;
     private AuthenticationException failure;
 
-    private RequestAuthentication(List<Generation.Auth> authenticators, Settings.AuthSettings settings, String path) {
+    private RequestAuthentication(List<Generation.Auth> authenticators, boolean owned, Settings.AuthSettings settings, String path) {
         this.authenticators = authenticators;
+        this.owned = owned;
         this.settings = settings;
         this.path = path;
     }
 
     /** Attaches the means to authenticate {@code request} with the authenticators of {@code generation}. */
     public static void install(HttpServletRequest request, Generation generation, Settings.AuthSettings settings, String path) {
-        request.setAttribute(ATTRIBUTE, new RequestAuthentication(generation.authenticators(), settings, path));
+        request.setAttribute(ATTRIBUTE, new RequestAuthentication(generation.authenticators(), !generation.authenticationOwners().isEmpty(), settings, path));
     }
 
     /** The authentication of {@code request}; anonymous when none was installed (a route outside the gateway). */
     public static RequestAuthentication of(HttpServletRequest request) {
         Object attached = request.getAttribute(ATTRIBUTE);
         return attached instanceof RequestAuthentication authentication ? authentication
-                : new RequestAuthentication(List.of(), null, request.getRequestURI());
+                : new RequestAuthentication(List.of(), false, null, request.getRequestURI());
     }
 
     /**
@@ -82,7 +85,7 @@ public final class RequestAuthentication {
         if (settings == null) {
             return null;
         }
-        if (authenticators.isEmpty()) {
+        if (!owned) {
             return devPrincipal(request);
         }
         AuthenticationRequest view = new View(request, path, settings);

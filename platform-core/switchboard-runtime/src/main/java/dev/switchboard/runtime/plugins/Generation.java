@@ -42,6 +42,7 @@ public final class Generation {
     private final RouteTable routes;
     private final List<Filter> filters;
     private final List<Auth> authenticators;
+    private final List<String> authenticationOwners;
     private final AtomicLong active = new AtomicLong();
     private volatile boolean closed;
 
@@ -69,6 +70,7 @@ public final class Generation {
         // Asked in plugin id order (stable across generations), each plugin's in the order it added them.
         auths.sort(Comparator.comparing(Auth::pluginId));
         this.authenticators = List.copyOf(auths);
+        this.authenticationOwners = units.values().stream().filter(PluginUnit::ownsAuthentication).map(PluginUnit::id).sorted().toList();
     }
 
     public long number() {
@@ -115,6 +117,14 @@ public final class Generation {
     /** The authenticators of this generation, in the order they are asked. */
     public List<Auth> authenticators() {
         return authenticators;
+    }
+
+    /**
+     * The plugins that decide who callers are (they contribute an authenticator or declared
+     * {@code ownAuthentication()}); while there is one, the loopback development principal is off.
+     */
+    public List<String> authenticationOwners() {
+        return authenticationOwners;
     }
 
     /** Registers a request in this generation; false when it was closed meanwhile (take the new one). */

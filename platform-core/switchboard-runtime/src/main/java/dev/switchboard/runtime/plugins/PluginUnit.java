@@ -109,6 +109,11 @@ final class PluginUnit {
         return contributions.authenticators();
     }
 
+    /** Whether it decides who callers are ({@link dev.switchboard.api.Platform#ownAuthentication}). */
+    boolean ownsAuthentication() {
+        return contributions.ownsAuthentication();
+    }
+
     Map<String, Contributions.Command> commands() {
         return contributions.commands();
     }

@@ -49,6 +49,7 @@ final class UnitPlatform implements Platform {
     private final List<Object> jaxrs = new ArrayList<>();
     private final List<GatewayFilter> filters = new ArrayList<>();
     private final List<Authenticator> authenticators = new ArrayList<>();
+    private boolean ownsAuthentication;
     private final List<PluginSkill> skills = new ArrayList<>();
     private final List<PluginMcpFeature> mcp = new ArrayList<>();
     private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
@@ -124,6 +125,13 @@ final class UnitPlatform implements Platform {
     public Platform authenticator(Authenticator authenticator) {
         checkOpen("authenticator");
         authenticators.add(Objects.requireNonNull(authenticator, "authenticator"));
+        return this;
+    }
+
+    @Override
+    public Platform ownAuthentication() {
+        checkOpen("ownAuthentication");
+        ownsAuthentication = true;
         return this;
     }
 
@@ -212,6 +220,6 @@ final class UnitPlatform implements Platform {
     /** Ends the contribution phase and returns what was contributed. */
     Contributions seal() {
         sealed = true;
-        return new Contributions(jaxrs, filters, authenticators, skills, mcp, healthChecks, commands);
+        return new Contributions(jaxrs, filters, authenticators, ownsAuthentication || !authenticators.isEmpty(), skills, mcp, healthChecks, commands);
     }
 }

@@ -267,9 +267,9 @@ public final class Switchboard implements AutoCloseable {
     /** The dev principal is for a developer's machine; say so while it is in force. */
     private void warnAboutDevPrincipal() {
         Settings.AuthSettings.Dev dev = config.settings().auth().dev();
-        if (dev.enabled() && plugins.current().authenticators().isEmpty()) {
-            LOG.warn("Development authentication is on: callers on loopback are '{}' with roles {} until a plugin contributes an "
-                    + "authenticator. Set auth.dev.enabled: false in production.", dev.principal(), dev.roles());
+        if (dev.enabled() && plugins.current().authenticationOwners().isEmpty()) {
+            LOG.warn("Development authentication is on: callers on loopback are '{}' with roles {} until a plugin takes over "
+                    + "authentication. Set auth.dev.enabled: false in production.", dev.principal(), dev.roles());
         }
     }
 

@@ -50,11 +50,10 @@ public final class KongPlugin implements SwitchboardPlugin {
             sourceGateway.set(gateway);
         }
         if (source != null) {
-            // With a policy in force, identity comes from it alone (the jwt filter, a trusted Kong):
-            // an authenticator, even one that never answers, turns the host's loopback development
-            // principal off, which would otherwise make every loopback caller an admin, a local
-            // Kong or sidecar included.
-            platform.authenticator(request -> java.util.Optional.empty());
+            // With a policy in force, identity comes from it alone (the jwt filter, a trusted Kong),
+            // never from the host's loopback development principal, which would otherwise make
+            // every loopback caller an admin, a local Kong or sidecar included.
+            platform.ownAuthentication();
         }
         for (KongConfig.Jwks jwks : config.jwks()) {
             JwksSource keys = new JwksSource(jwksUri(jwks.uri()), java.time.Duration.ofSeconds(jwks.refresh()),
