@@ -30,13 +30,17 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -76,6 +80,9 @@ public final class EventHub implements Events, AutoCloseable {
     private final Presence presence;
     private final Timer latency;
     private final Counter presenceSkipped;
+    private final Counter subscriptionDropped;
+    private final List<HubSubscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final AtomicLong subscriptionNumbers = new AtomicLong();
 
     // Guarded by lock.
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
@@ -114,6 +121,11 @@ public final class EventHub implements Events, AutoCloseable {
                 .register(meters);
         Gauge.builder("switchboard.events.streams.open", this, EventHub::openStreams)
                 .description("Event streams open now").register(meters);
+        this.subscriptionDropped = Counter.builder("switchboard.events.subscription.dropped")
+                .description("Events a subscription lost because its consumer fell more than " + SUBSCRIPTION_QUEUE + " behind")
+                .register(meters);
+        Gauge.builder("switchboard.events.subscriptions", subscriptions, List::size)
+                .description("Event subscriptions open now (plugins' bridges and caches)").register(meters);
         for (String name : settings.topics()) {
             topics.computeIfAbsent(name, this::newTopic);
         }
@@ -189,10 +201,41 @@ public final class EventHub implements Events, AutoCloseable {
             for (EventStream slow : topic.fanOut(frame)) {
                 disconnect(slow, DisconnectReason.SLOW_READER, null, true);
             }
+            for (HubSubscription subscription : subscriptions) {
+                if (subscription.wants(topicName)) {
+                    subscription.offer(event);
+                }
+            }
             return event;
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public Subscription subscribe(Set<String> topicNames, Consumer<Event> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        for (String name : topicNames) {
+            if (name == null || !TOPIC_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("'" + name + "' is not a topic name: lower-case letters, digits, '.', '_' and '-', "
+                        + "starting with a letter or digit, at most 128 characters");
+            }
+        }
+        String name = "switchboard-subscription-" + subscriptionNumbers.incrementAndGet();
+        HubSubscription subscription = new HubSubscription(topicNames, consumer, SUBSCRIPTION_QUEUE, subscriptionDropped, name,
+                subscriptions::remove);
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("The server is shutting down; the event hub takes no new subscriptions.");
+            }
+            // Under the lock: the subscription gets exactly the events published after this point.
+            subscriptions.add(subscription);
+        } finally {
+            lock.unlock();
+        }
+        subscription.start();
+        return subscription;
     }
 
     /** The event's JSON after its id and time: serialized outside the lock. */
@@ -495,6 +538,7 @@ public final class EventHub implements Events, AutoCloseable {
                 return;
             }
             closed = true;
+            subscriptions.forEach(HubSubscription::close);
             open = new ArrayList<>(streams);
             for (EventStream stream : open) {
                 disconnect(stream, DisconnectReason.SHUTDOWN, "server shutting down; reconnect", false);

@@ -423,6 +423,7 @@ public final class PluginManager implements AutoCloseable {
             fresh.forEach(unit -> unit.wentLiveIn(generation.number()));
             current = generation;
             retirements.superseded(previous);
+            retiring.forEach(PluginUnit::superseded);
             retirements.retire(retiring);
             views.emit(new PluginEvent.GenerationLive(generation.number(), Instant.now()));
             LOG.info("Plugin generation {} is live: {}", generation.number(),
@@ -531,6 +532,7 @@ public final class PluginManager implements AutoCloseable {
             retirements.superseded(previous);
             List<PluginUnit> all = new ArrayList<>();
             slots.values().forEach(slot -> addIfPresent(all, slot.shutDown()));
+            all.forEach(PluginUnit::superseded);
             retirements.retire(all);
             views.publish(slots.values(), current.number());
         }, limit);

@@ -29,6 +29,7 @@ final class PluginUnit {
     private final UnitClassLoader loader;
     private final Path activeCopy;
     private final List<SwitchboardPlugin> extensions;
+    private final PluginEvents events;
     private final org.pf4j.Plugin pf4jPlugin;
     private final Contributions contributions;
     private final ServletContainer container;
@@ -39,12 +40,13 @@ final class PluginUnit {
     private volatile long generation;
 
     PluginUnit(PluginCandidate candidate, UnitClassLoader loader, Path activeCopy, List<SwitchboardPlugin> extensions,
-               org.pf4j.Plugin pf4jPlugin, Contributions contributions, ServletContainer container,
+               PluginEvents events, org.pf4j.Plugin pf4jPlugin, Contributions contributions, ServletContainer container,
                List<RouteInfo> routes, List<String> rootTemplates, List<PluginUnit> dependencies) {
         this.candidate = candidate;
         this.loader = loader;
         this.activeCopy = activeCopy;
         this.extensions = List.copyOf(extensions);
+        this.events = events;
         this.pf4jPlugin = pf4jPlugin;
         this.contributions = contributions;
         this.container = container;
@@ -75,6 +77,11 @@ final class PluginUnit {
 
     List<SwitchboardPlugin> extensions() {
         return extensions;
+    }
+
+    /** The event hub as this version sees it, with its subscriptions. */
+    PluginEvents events() {
+        return events;
     }
 
     org.pf4j.Plugin pf4jPlugin() {
@@ -140,6 +147,12 @@ final class PluginUnit {
         if (this.generation == 0) {
             this.generation = generation;
         }
+        events.live();
+    }
+
+    /** It left the live generation: requests may still finish inside it, but it acts on no new event. */
+    void superseded() {
+        events.close();
     }
 
     /** Serves a request routed to this plugin, with the plugin's class loader as context loader. */

@@ -121,6 +121,7 @@ final class UnitFactory {
         }
 
         List<SwitchboardPlugin> started = new ArrayList<>();
+        PluginEvents pluginEvents = new PluginEvents(events, loader);
         org.pf4j.Plugin pf4jPlugin = null;
         ServletContainer container = null;
         try {
@@ -137,7 +138,7 @@ final class UnitFactory {
                 });
             }
             UnitPlatform platform = new UnitPlatform(new PluginInfo(candidate.id(), candidate.version()), hostVersion,
-                    new SectionConfig(config), meters, events, skills, loader, routes);
+                    new SectionConfig(config), meters, pluginEvents, skills, loader, routes);
             for (SwitchboardPlugin extension : extensions) {
                 started.add(extension);
                 call(candidate, extension.getClass().getSimpleName() + ".start()", loader, () -> {
@@ -152,7 +153,7 @@ final class UnitFactory {
             List<String> templates = JaxrsRoutes.rootTemplates(roots);
             List<String> conflicts = RouteTable.conflicts(candidate.id(), templates, routes, others);
             if (!conflicts.isEmpty()) {
-                undo(candidate, started, pf4jPlugin, container, loader, copy);
+                undo(candidate, started, pluginEvents, pf4jPlugin, container, loader, copy);
                 return new Built.Failed("route collision: " + String.join("; ", conflicts), true);
             }
             if (!contributions.jaxrs().isEmpty()) {
@@ -169,13 +170,14 @@ final class UnitFactory {
                 container = call(candidate, "JAX-RS application start", loader,
                         () -> JerseyApps.start(resources, servletContext.get(), "plugin-" + candidate.id() + "-" + candidate.version()));
             }
-            return new Built.Ok(new PluginUnit(candidate, loader, copy, started, pf4jPlugin, contributions, container, routes, templates, dependencies));
+            return new Built.Ok(new PluginUnit(candidate, loader, copy, started, pluginEvents, pf4jPlugin, contributions, container, routes, templates,
+                    dependencies));
         } catch (UnitException e) {
-            undo(candidate, started, pf4jPlugin, container, loader, copy);
+            undo(candidate, started, pluginEvents, pf4jPlugin, container, loader, copy);
             return new Built.Failed(e.getMessage());
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("Plugin {} {} failed to start", candidate.id(), candidate.version(), e);
-            undo(candidate, started, pf4jPlugin, container, loader, copy);
+            undo(candidate, started, pluginEvents, pf4jPlugin, container, loader, copy);
             return new Built.Failed(Failures.describe(e));
         }
     }
@@ -236,11 +238,12 @@ final class UnitFactory {
 
     /** Stops and releases a unit that is no longer reachable. Failures are logged, never thrown. */
     void destroy(PluginUnit unit) {
-        undo(unit.candidate(), unit.extensions(), unit.pf4jPlugin(), unit.container(), unit.loader(), unit.activeCopy());
+        undo(unit.candidate(), unit.extensions(), unit.events(), unit.pf4jPlugin(), unit.container(), unit.loader(), unit.activeCopy());
     }
 
-    private void undo(PluginCandidate candidate, List<SwitchboardPlugin> started, org.pf4j.Plugin pf4jPlugin,
+    private void undo(PluginCandidate candidate, List<SwitchboardPlugin> started, PluginEvents pluginEvents, org.pf4j.Plugin pf4jPlugin,
                       ServletContainer container, UnitClassLoader loader, Path copy) {
+        pluginEvents.close();
         if (container != null) {
             try {
                 container.destroy();

@@ -2,7 +2,6 @@ package dev.switchboard.runtime.plugins;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,8 +37,6 @@ class DependencyGraphTest {
     }
 
     private static PluginUnit unit(String id, PluginUnit... dependencies) {
-        PluginCandidate candidate = new PluginCandidate(Path.of(id + ".jar"), null, id, "1.0.0", "*", "", null, List.of(), List.of(), null);
-        return new PluginUnit(candidate, null, null, List.of(), null, Contributions.NONE, null, List.of(), List.of(),
-                List.of(dependencies));
+        return TestUnits.unit(id, "1.0.0", dependencies);
     }
 }

@@ -7,16 +7,15 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.pf4j.PluginDependency;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static dev.switchboard.runtime.plugins.TestUnits.candidate;
+import static dev.switchboard.runtime.plugins.TestUnits.unit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -160,17 +159,6 @@ class PluginDecisionTest {
 
     private static Plugin plugin() {
         return new Plugin();
-    }
-
-    private static PluginUnit unit(String id, String version, PluginUnit... dependencies) {
-        List<String> needs = Arrays.stream(dependencies).map(PluginUnit::id).toList();
-        return new PluginUnit(candidate(id, version, needs), null, null, List.of(), null, Contributions.NONE, null,
-                List.of(), List.of(), List.of(dependencies));
-    }
-
-    private static PluginCandidate candidate(String id, String version, List<String> needs) {
-        return new PluginCandidate(Path.of(id + ".jar"), null, id, version, "*", "", null,
-                needs.stream().map(PluginDependency::new).toList(), List.of(), null);
     }
 
     /** The facts about plugin {@code a}, given step by step. */

@@ -9,12 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Routing across plugins in Jersey's precedence, and what counts as a collision. */
 class RouteTableTest {
 
-    private static PluginCandidate candidate(String id) {
-        return new PluginCandidate(null, null, id, "1.0.0", "*", "", null, List.of(), List.of(), null);
-    }
-
     private static PluginUnit unit(String id, String... templates) {
-        return new PluginUnit(candidate(id), null, null, List.of(), null, Contributions.NONE, null, List.of(), List.of(templates), List.of());
+        return TestUnits.routed(id, templates);
     }
 
     @Test
