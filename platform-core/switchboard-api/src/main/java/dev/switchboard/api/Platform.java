@@ -43,6 +43,14 @@ public interface Platform {
     Skills skills();
 
     /**
+     * JSON Schema validation with the host's dialects and violation shape. Usable from any
+     * thread, at any time.
+     *
+     * @since 0.1.0
+     */
+    Schemas schemas();
+
+    /**
      * Adds JAX-RS components: resource classes or instances ({@code @Path}) and providers
      * (exception mappers, filters, message body readers/writers, features), as classes or
      * instances. They form this plugin's own JAX-RS application: providers apply only to this

@@ -13,7 +13,9 @@ import dev.switchboard.api.McpPrompt;
 import dev.switchboard.api.McpResource;
 import dev.switchboard.api.McpTool;
 import dev.switchboard.api.SkillDefinition;
+import dev.switchboard.api.Schemas;
 import dev.switchboard.api.Skills;
+import dev.switchboard.runtime.config.JsonSchemas;
 import dev.switchboard.runtime.mcp.PluginMcpFeature;
 import dev.switchboard.runtime.skills.PluginSkill;
 import dev.switchboard.runtime.skills.SkillFormatException;
@@ -103,6 +105,11 @@ final class UnitPlatform implements Platform {
     @Override
     public Skills skills() {
         return hostSkills;
+    }
+
+    @Override
+    public Schemas schemas() {
+        return JsonSchemas.INSTANCE;
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class KongPlugin implements SwitchboardPlugin {
             }
             java.util.concurrent.atomic.AtomicReference<Gateway> live = new java.util.concurrent.atomic.AtomicReference<>();
             // Redis clients of servers the new policy no longer names are closed.
-            source = new PolicySource(file, platform.log(), () -> {
+            source = new PolicySource(file, platform.log(), platform.schemas(), () -> {
                 Gateway current = live.get();
                 if (current != null) {
                     current.retainRedisOfPolicy();

@@ -2,6 +2,7 @@ package dev.switchboard.plugins.kong;
 
 import dev.switchboard.plugins.kong.policy.Policy;
 import dev.switchboard.plugins.kong.policy.PolicyException;
+import dev.switchboard.api.Schemas;
 import dev.switchboard.plugins.kong.policy.PolicyParser;
 import org.slf4j.Logger;
 
@@ -33,14 +34,16 @@ final class PolicySource implements AutoCloseable {
 
     private final Path file;
     private final Logger log;
+    private final Schemas schemas;
     private final AtomicReference<State> state = new AtomicReference<>(new State(null, null, null, null, null));
     private final Runnable onChange;
     private WatchService watcher;
     private Thread thread;
 
-    PolicySource(Path file, Logger log, Runnable onChange) {
+    PolicySource(Path file, Logger log, Schemas schemas, Runnable onChange) {
         this.file = file.toAbsolutePath().normalize();
         this.log = log;
+        this.schemas = schemas;
         this.onChange = onChange;
     }
 
@@ -70,7 +73,7 @@ final class PolicySource implements AutoCloseable {
         }
         Policy policy;
         try {
-            policy = PolicyParser.parse(content, file.toString());
+            policy = PolicyParser.parse(content, file.toString(), schemas);
         } catch (PolicyException e) {
             return refuse(file + ": " + e.getMessage());
         }

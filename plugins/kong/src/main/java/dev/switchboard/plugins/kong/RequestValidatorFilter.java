@@ -1,11 +1,9 @@
 package dev.switchboard.plugins.kong;
 
-import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.path.NodePath;
 import dev.switchboard.api.GatewayChain;
 import dev.switchboard.api.GatewayExchange;
 import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.api.Schemas;
 import dev.switchboard.plugins.kong.policy.Policy;
 import dev.switchboard.plugins.kong.policy.RequestValidatorConf;
 import dev.switchboard.plugins.kong.policy.Route;
@@ -54,10 +52,6 @@ final class RequestValidatorFilter implements GatewayFilter {
         return "kong-request-validator";
     }
 
-    /** One violation: where, and what is wrong. */
-    private record Violation(String pointer, String message) {
-    }
-
     @Override
     public void filter(GatewayExchange exchange, GatewayChain chain) throws Exception {
         Optional<Policy.Match> match = gateway.match(exchange);
@@ -67,7 +61,7 @@ final class RequestValidatorFilter implements GatewayFilter {
             return;
         }
         RequestValidatorConf conf = found.get();
-        List<Violation> violations = new ArrayList<>();
+        List<Schemas.Violation> violations = new ArrayList<>();
         for (RequestValidatorConf.Parameter parameter : conf.parameters()) {
             parameter(exchange, match.get().route(), parameter, violations);
         }
@@ -95,17 +89,17 @@ final class RequestValidatorFilter implements GatewayFilter {
         problem.put("detail", "The request does not match the schema of this route: " + violations.size()
                 + (violations.size() == 1 ? " violation." : " violations."));
         List<Map<String, String>> errors = new ArrayList<>();
-        for (Violation violation : violations) {
+        for (Schemas.Violation violation : violations) {
             errors.add(Map.of("pointer", violation.pointer(), "message", violation.message()));
         }
         problem.put("errors", errors);
         exchange.respond(400, "application/problem+json", JSON.writeValueAsString(problem));
     }
 
-    private static void body(GatewayExchange exchange, RequestValidatorConf conf, byte[] body, List<Violation> violations) {
+    private static void body(GatewayExchange exchange, RequestValidatorConf conf, byte[] body, List<Schemas.Violation> violations) {
         String type = exchange.header("Content-Type").orElse("");
         if (!allowed(type, conf.allowedContentTypes())) {
-            violations.add(new Violation("/headers/content-type", type.isEmpty() ? "a body needs a Content-Type, one of "
+            violations.add(new Schemas.Violation("/headers/content-type", type.isEmpty() ? "a body needs a Content-Type, one of "
                     + conf.allowedContentTypes() : "'" + type + "' is not allowed here; send one of " + conf.allowedContentTypes()));
             return;
         }
@@ -113,14 +107,14 @@ final class RequestValidatorFilter implements GatewayFilter {
         try {
             document = JSON.readTree(body);
         } catch (RuntimeException e) {
-            violations.add(new Violation("/body", "not valid JSON"));
+            violations.add(new Schemas.Violation("/body", "not valid JSON"));
             return;
         }
         check(conf.bodySchema(), document == null || document.isMissingNode() ? JsonNodeFactory.instance.nullNode() : document, "/body",
                 violations);
     }
 
-    private static void parameter(GatewayExchange exchange, Route route, RequestValidatorConf.Parameter parameter, List<Violation> violations) {
+    private static void parameter(GatewayExchange exchange, Route route, RequestValidatorConf.Parameter parameter, List<Schemas.Violation> violations) {
         String pointer = switch (parameter.in()) {
             case "query" -> "/query/" + escape(parameter.name());
             case "header" -> "/headers/" + escape(parameter.name().toLowerCase(Locale.ROOT));
@@ -133,7 +127,7 @@ final class RequestValidatorFilter implements GatewayFilter {
         };
         if (value.isEmpty()) {
             if (parameter.required()) {
-                violations.add(new Violation(pointer, "required"));
+                violations.add(new Schemas.Violation(pointer, "required"));
             }
             return;
         }
@@ -206,27 +200,13 @@ final class RequestValidatorFilter implements GatewayFilter {
         return false;
     }
 
-    private static void check(Schema schema, JsonNode instance, String base, List<Violation> violations) {
-        List<Error> errors = schema.validate(instance, context -> context.executionConfig(config -> config.locale(Locale.ENGLISH)));
-        for (Error error : errors) {
-            String pointer = base + pointer(error.getInstanceLocation());
-            if (("required".equals(error.getKeyword()) || "additionalProperties".equals(error.getKeyword())) && error.getProperty() != null) {
-                pointer = pointer + "/" + escape(error.getProperty());
-            }
-            violations.add(new Violation(pointer, error.getMessage()));
+    private static void check(Schemas.JsonSchema schema, JsonNode instance, String base, List<Schemas.Violation> violations) {
+        for (Schemas.Violation violation : schema.validate(instance)) {
+            violations.add(violation.under(base));
         }
     }
 
-    private static String pointer(NodePath path) {
-        StringBuilder pointer = new StringBuilder();
-        if (path != null) {
-            for (int i = 0; i < path.getNameCount(); i++) {
-                pointer.append('/').append(escape(String.valueOf(path.getElement(i))));
-            }
-        }
-        return pointer.toString();
-    }
-
+    /** A JSON pointer token (RFC 6901): {@code ~} and {@code /} escaped. */
     private static String escape(String token) {
         return token.replace("~", "~0").replace("/", "~1");
     }

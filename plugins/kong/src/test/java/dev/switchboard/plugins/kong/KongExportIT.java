@@ -1,5 +1,6 @@
 package dev.switchboard.plugins.kong;
 
+import dev.switchboard.testkit.HostSchemas;
 import dev.switchboard.plugins.kong.policy.Policy;
 import dev.switchboard.plugins.kong.policy.PolicyParser;
 import dev.switchboard.runtime.plugins.PluginManager;
@@ -108,7 +109,7 @@ class KongExportIT {
         assertThat(run.exit()).as(run.err()).isZero();
         String yaml = Files.readString(file);
         assertThat(deckValidate(file)).as(yaml).isEmpty();
-        Policy policy = PolicyParser.parse(yaml.getBytes(StandardCharsets.UTF_8), file.toString());
+        Policy policy = PolicyParser.parse(yaml.getBytes(StandardCharsets.UTF_8), file.toString(), HostSchemas.get());
         assertThat(policy.global()).containsOnlyKeys("jwt", "cors");
 
         JsonNode kong = YAML.readTree(yaml);

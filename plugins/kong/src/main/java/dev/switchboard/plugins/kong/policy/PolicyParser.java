@@ -1,5 +1,6 @@
 package dev.switchboard.plugins.kong.policy;
 
+import dev.switchboard.api.Schemas;
 import dev.switchboard.plugins.kong.jwt.JwtAlgorithm;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -67,16 +68,20 @@ public final class PolicyParser {
     private record RouteDraft(Route route, String service) {
     }
 
-    private PolicyParser() {
+    private final Schemas schemas;
+
+    private PolicyParser(Schemas schemas) {
+        this.schemas = schemas;
     }
 
     /**
      * Parses one file's text.
      *
-     * @param source named in errors and in the result (a path, usually)
+     * @param source  named in errors and in the result (a path, usually)
+     * @param schemas compiles the request validator's schemas (the host's, {@code Platform.schemas()})
      * @throws PolicyException naming the first offending path
      */
-    public static Policy parse(byte[] text, String source) throws PolicyException {
+    public static Policy parse(byte[] text, String source, Schemas schemas) throws PolicyException {
         JsonNode json;
         try {
             json = YAML.readTree(new String(text, StandardCharsets.UTF_8));
@@ -87,7 +92,7 @@ public final class PolicyParser {
         if (json == null || json.isMissingNode() || json.isNull()) {
             throw new PolicyException("the file is empty");
         }
-        return new PolicyParser().read(Node.root(json), source);
+        return new PolicyParser(schemas).read(Node.root(json), source);
     }
 
     private Policy read(Node root, String source) throws PolicyException {
@@ -315,7 +320,7 @@ public final class PolicyParser {
             case "rate-limiting" -> RateLimitConf.parse(config.isNull() ? config.object() : config);
             case "cors" -> CorsConf.parse(config);
             case "request-size-limiting" -> RequestSizeConf.parse(config);
-            case "request-validator" -> RequestValidatorConf.parse(config.isNull() ? config.object() : config);
+            case "request-validator" -> RequestValidatorConf.parse(config.isNull() ? config.object() : config, schemas);
             default -> throw new IllegalStateException(name);
         };
         if (!enabled) {

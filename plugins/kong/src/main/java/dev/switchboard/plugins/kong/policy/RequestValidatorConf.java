@@ -1,8 +1,7 @@
 package dev.switchboard.plugins.kong.policy;
 
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import dev.switchboard.api.Schemas;
+import dev.switchboard.api.Schemas.JsonSchema;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,27 +17,26 @@ import java.util.Set;
  * {@code $schema} names another draft ({@code version: draft4}); Kong's own schema language
  * ({@code version: kong}) is not supported.
  */
-public record RequestValidatorConf(Schema bodySchema, List<Parameter> parameters, List<String> allowedContentTypes)
+public record RequestValidatorConf(JsonSchema bodySchema, List<Parameter> parameters, List<String> allowedContentTypes)
         implements PluginConf {
 
     /** One {@code parameter_schema} entry. */
-    public record Parameter(String name, String in, boolean required, Schema schema, JsonNode schemaDocument) {
+    public record Parameter(String name, String in, boolean required, JsonSchema schema, JsonNode schemaDocument) {
     }
 
     static final Set<String> FIELDS = Set.of("body_schema", "parameter_schema", "allowed_content_types", "version", "verbose_response",
             "content_type_parameter_validation");
     private static final Set<String> PARAMETER_FIELDS = Set.of("name", "in", "required", "style", "explode", "schema");
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4);
 
-    static RequestValidatorConf parse(Node config) throws PolicyException {
+    static RequestValidatorConf parse(Node config, Schemas schemas) throws PolicyException {
         config.only(FIELDS);
         String version = config.field("version").string("kong");
         if (!version.equals("draft4")) {
             throw config.field("version").error("'" + version + "' is Kong's own schema language, which Switchboard does not run: "
                     + "write the schemas in JSON Schema and set version: draft4");
         }
-        Schema body = config.field("body_schema").isNull() ? null : schema(config.field("body_schema"));
+        JsonSchema body = config.field("body_schema").isNull() ? null : compile(config.field("body_schema"), schemas);
         List<Parameter> parameters = new ArrayList<>();
         for (Node parameter : config.field("parameter_schema").items()) {
             parameter.only(PARAMETER_FIELDS);
@@ -46,7 +44,7 @@ public record RequestValidatorConf(Schema bodySchema, List<Parameter> parameters
             Node schema = parameter.field("schema");
             JsonNode document = schema.isNull() ? null : json(schema);
             parameters.add(new Parameter(parameter.field("name").requiredString(), in, parameter.field("required").bool(false),
-                    document == null ? null : compile(schema, document), document));
+                    document == null ? null : compile(schema, document, schemas), document));
         }
         if (body == null && parameters.isEmpty()) {
             throw config.error("needs body_schema or parameter_schema");
@@ -58,8 +56,8 @@ public record RequestValidatorConf(Schema bodySchema, List<Parameter> parameters
         return new RequestValidatorConf(body, List.copyOf(parameters), List.copyOf(types));
     }
 
-    private static Schema schema(Node node) throws PolicyException {
-        return compile(node, json(node));
+    private static JsonSchema compile(Node node, Schemas schemas) throws PolicyException {
+        return compile(node, json(node), schemas);
     }
 
     /** A schema written as a JSON string (Kong's way) or, for readability, as YAML/JSON structure. */
@@ -75,13 +73,11 @@ public record RequestValidatorConf(Schema bodySchema, List<Parameter> parameters
         }
     }
 
-    private static Schema compile(Node node, JsonNode document) throws PolicyException {
+    private static JsonSchema compile(Node node, JsonNode document, Schemas schemas) throws PolicyException {
         try {
-            Schema schema = REGISTRY.getSchema(document);
-            schema.initializeValidators();
-            return schema;
-        } catch (RuntimeException e) {
-            throw node.error("not a valid JSON schema: " + e.getMessage());
+            return schemas.compile(document, Schemas.Dialect.DRAFT_4);
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.plugins.kong.jwt;
 
+import dev.switchboard.testkit.HostSchemas;
 import dev.switchboard.plugins.kong.policy.JwtConf;
 import dev.switchboard.plugins.kong.policy.Policy;
 import dev.switchboard.plugins.kong.policy.PolicyParser;
@@ -25,7 +26,7 @@ class KongJwtOptionsTest {
                 _format_version: "3.0"
                 consumers: [{username: alice, jwt_secrets: [{key: k1, secret: "%s"}]}]
                 plugins: [{name: jwt, config: %s}]
-                """).formatted(Base64.getEncoder().encodeToString(RAW), jwtConfig).getBytes(StandardCharsets.UTF_8), "kong.yml");
+                """).formatted(Base64.getEncoder().encodeToString(RAW), jwtConfig).getBytes(StandardCharsets.UTF_8), "kong.yml", HostSchemas.get());
     }
 
     private static String token(String header, String payload) {
@@ -90,7 +91,7 @@ class KongJwtOptionsTest {
                   - username: edwards
                     jwt_secrets: [{key: ed, algorithm: EdDSA, rsa_public_key: "%s"}]
                 plugins: [{name: jwt}]
-                """).formatted(pem(ps.getPublic()), pem(ed.getPublic())).getBytes(StandardCharsets.UTF_8), "kong.yml");
+                """).formatted(pem(ps.getPublic()), pem(ed.getPublic())).getBytes(StandardCharsets.UTF_8), "kong.yml", HostSchemas.get());
         JwtConf conf = conf(policy);
         String psToken = Signatures.sign(JwtAlgorithm.PS256, ps.getPrivate(), "{\"alg\":\"PS256\"}", "{\"iss\":\"ps\"}");
         String edToken = Signatures.sign(JwtAlgorithm.EdDSA, ed.getPrivate(), "{\"alg\":\"EdDSA\"}", "{\"iss\":\"ed\"}");

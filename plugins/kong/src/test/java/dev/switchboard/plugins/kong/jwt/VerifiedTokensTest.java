@@ -1,5 +1,6 @@
 package dev.switchboard.plugins.kong.jwt;
 
+import dev.switchboard.testkit.HostSchemas;
 import dev.switchboard.api.RequestView;
 import dev.switchboard.plugins.kong.policy.JwtConf;
 import dev.switchboard.plugins.kong.policy.Policy;
@@ -23,7 +24,7 @@ class VerifiedTokensTest {
                 _format_version: "3.0"
                 consumers: [{username: alice, jwt_secrets: [{key: k, secret: "%s"}]}]
                 plugins: [{name: jwt, config: {claims_to_verify: [exp]}}]
-                """).formatted(secret).getBytes(StandardCharsets.UTF_8), "kong.yml");
+                """).formatted(secret).getBytes(StandardCharsets.UTF_8), "kong.yml", HostSchemas.get());
     }
 
     static RequestView bearer(String token) {

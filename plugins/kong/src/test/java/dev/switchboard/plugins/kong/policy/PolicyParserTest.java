@@ -1,5 +1,6 @@
 package dev.switchboard.plugins.kong.policy;
 
+import dev.switchboard.testkit.HostSchemas;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,7 @@ class PolicyParserTest {
     private static final String SECRET = "a-secret-of-thirty-two-bytes-or-more";
 
     private static Policy parse(String yaml) throws PolicyException {
-        return PolicyParser.parse(yaml.getBytes(StandardCharsets.UTF_8), "kong.yml");
+        return PolicyParser.parse(yaml.getBytes(StandardCharsets.UTF_8), "kong.yml", HostSchemas.get());
     }
 
     private static void refused(String yaml, String message) {
