@@ -64,6 +64,27 @@ public interface GatewayExchange extends RequestView {
     void addResponseHeader(String name, String value);
 
     /**
+     * The response as it stands; after {@link GatewayChain#proceed()} returns, what the route
+     * answered (its status, its headers), for per-status metrics or logging.
+     *
+     * @since 0.1.0
+     */
+    ResponseView response();
+
+    /**
+     * Runs {@code action} once, just before the status and headers are sent, on the thread that
+     * sends them: the last moment to add a header that depends on the answer or on how long it
+     * took ({@code Server-Timing}). The action may read {@link #response()} and call
+     * {@link #setResponseHeader} and {@link #addResponseHeader}; it runs with this plugin's class
+     * loader as context loader, and an exception it throws is logged while the response goes out
+     * unchanged. Actions run in the order they were added. For an event stream this is when the
+     * stream opens.
+     *
+     * @since 0.1.0
+     */
+    void beforeCommit(Runnable action);
+
+    /**
      * Answers the request now with the given status, content type and body; the route is not
      * called. Call it instead of {@link GatewayChain#proceed()}, not after.
      */

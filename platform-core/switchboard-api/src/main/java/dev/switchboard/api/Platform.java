@@ -8,6 +8,7 @@ import org.slf4j.Logger;
  * and the ways to contribute routes, gateway filters, authenticators and health checks.
  *
  * <p>The contribution methods ({@link #jaxrs}, {@link #filter}, {@link #authenticator}, {@link #ownAuthentication},
+ * {@link #compression},
  * {@link #skill}, {@link #mcpTool}, {@link #mcpPrompt}, {@link #mcpResource}, {@link #healthCheck})
  * may only be
  * called while {@link SwitchboardPlugin#start} runs; they take effect together when the plugin
@@ -90,6 +91,18 @@ public interface Platform {
      * @since 0.1.0
      */
     Platform ownAuthentication();
+
+    /**
+     * Has the host compress responses as {@code compression} says, for as long as this plugin
+     * version is live (a new version's settings take over with it; none once it stops). The host
+     * does the codec work; event streams are never compressed. At most one live plugin sets it:
+     * a second fails to start, naming the first.
+     *
+     * @throws IllegalArgumentException when an excluded path is not a usable path spec
+     * @return this platform, for chaining
+     * @since 0.1.0
+     */
+    Platform compression(ResponseCompression compression);
 
     /**
      * Adds a skill: it is served with the skills of the skills directory (REST, MCP), through the

@@ -2,13 +2,17 @@ package dev.switchboard.runtime.gateway;
 
 import dev.switchboard.api.GatewayExchange;
 import dev.switchboard.api.Principal;
+import dev.switchboard.api.ResponseView;
+import dev.switchboard.runtime.http.CommitHooks;
 import dev.switchboard.runtime.http.Problems;
+import dev.switchboard.runtime.lang.ContextLoader;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 /** A servlet request and response, seen through the {@link GatewayExchange} API. */
@@ -16,6 +20,7 @@ final class ServletExchange extends ServletRequestView implements GatewayExchang
 
     private final GatewayRequest request;
     private final HttpServletResponse response;
+    private final ResponseView view;
     private boolean responded;
 
     ServletExchange(HttpServletRequest request, HttpServletResponse response, String path) {
@@ -26,6 +31,35 @@ final class ServletExchange extends ServletRequestView implements GatewayExchang
         super(request, path);
         this.request = request;
         this.response = response;
+        this.view = new View(response);
+    }
+
+    /** The servlet response, read live. */
+    private record View(HttpServletResponse response) implements ResponseView {
+        @Override
+        public int status() {
+            return response.getStatus();
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+            return Optional.ofNullable(response.getHeader(name));
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            return List.copyOf(response.getHeaders(name));
+        }
+
+        @Override
+        public Optional<String> contentType() {
+            return Optional.ofNullable(response.getContentType());
+        }
+
+        @Override
+        public boolean committed() {
+            return response.isCommitted();
+        }
     }
 
     /** The request as the route should see it (with headers filters set). */
@@ -76,6 +110,22 @@ final class ServletExchange extends ServletRequestView implements GatewayExchang
     @Override
     public void addResponseHeader(String name, String value) {
         response.addHeader(name, value);
+    }
+
+    @Override
+    public ResponseView response() {
+        return view;
+    }
+
+    @Override
+    public void beforeCommit(Runnable action) {
+        java.util.Objects.requireNonNull(action, "action");
+        if (!(request.getAttribute(CommitHooks.ATTRIBUTE) instanceof CommitHooks hooks)) {
+            throw new IllegalStateException("this request is not served by the host's connector: there is no commit to hook");
+        }
+        // Registered while the filter runs, so under its plugin's class loader: run it under the same.
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        hooks.add(() -> ContextLoader.run(loader, action::run));
     }
 
     @Override

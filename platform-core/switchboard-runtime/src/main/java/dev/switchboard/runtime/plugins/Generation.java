@@ -2,6 +2,7 @@ package dev.switchboard.runtime.plugins;
 
 import dev.switchboard.api.Authenticator;
 import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.api.ResponseCompression;
 import dev.switchboard.runtime.mcp.PluginMcpFeature;
 import dev.switchboard.runtime.skills.PluginSkill;
 
@@ -43,6 +44,7 @@ public final class Generation {
     private final List<Filter> filters;
     private final List<Auth> authenticators;
     private final List<String> authenticationOwners;
+    private final ResponseCompression compression;
     private final AtomicLong active = new AtomicLong();
     private volatile boolean closed;
 
@@ -70,6 +72,7 @@ public final class Generation {
         // Asked in plugin id order (stable across generations), each plugin's in the order it added them.
         auths.sort(Comparator.comparing(Auth::pluginId));
         this.authenticators = List.copyOf(auths);
+        this.compression = units.values().stream().map(PluginUnit::compression).filter(java.util.Objects::nonNull).findFirst().orElse(null);
         this.authenticationOwners = units.values().stream().filter(PluginUnit::ownsAuthentication).map(PluginUnit::id).sorted().toList();
     }
 
@@ -125,6 +128,11 @@ public final class Generation {
      */
     public List<String> authenticationOwners() {
         return authenticationOwners;
+    }
+
+    /** How responses are compressed while this generation is live; null: they are not. */
+    public ResponseCompression compression() {
+        return compression;
     }
 
     /** Registers a request in this generation; false when it was closed meanwhile (take the new one). */

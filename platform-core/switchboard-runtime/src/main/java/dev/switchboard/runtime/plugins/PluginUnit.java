@@ -6,6 +6,7 @@ import dev.switchboard.api.GatewayFilter;
 import dev.switchboard.runtime.mcp.PluginMcpFeature;
 import dev.switchboard.runtime.skills.PluginSkill;
 import dev.switchboard.api.HealthCheck;
+import dev.switchboard.api.ResponseCompression;
 import dev.switchboard.api.SwitchboardPlugin;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -114,6 +115,11 @@ final class PluginUnit {
 
     List<Authenticator> authenticators() {
         return contributions.authenticators();
+    }
+
+    /** How it has the host compress responses, or null. */
+    ResponseCompression compression() {
+        return contributions.compression();
     }
 
     /** Whether it decides who callers are ({@link dev.switchboard.api.Platform#ownAuthentication}). */

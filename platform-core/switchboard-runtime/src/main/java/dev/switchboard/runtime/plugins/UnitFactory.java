@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -59,7 +60,7 @@ final class UnitFactory {
         }
 
         /**
-         * @param dependsOnOtherPlugins the failure (a route collision) may go away when other
+         * @param dependsOnOtherPlugins the failure (a route collision, a second plugin setting compression) may go away when other
          *                              plugins change, without a new jar
          */
         record Failed(String reason, boolean dependsOnOtherPlugins) implements Built {
@@ -155,6 +156,13 @@ final class UnitFactory {
             if (!conflicts.isEmpty()) {
                 undo(candidate, started, pluginEvents, pf4jPlugin, container, loader, copy);
                 return new Built.Failed("route collision: " + String.join("; ", conflicts), true);
+            }
+            Optional<PluginUnit> compressing = contributions.compression() == null ? Optional.empty()
+                    : others.stream().filter(other -> other.compression() != null).findFirst();
+            if (compressing.isPresent()) {
+                undo(candidate, started, pluginEvents, pf4jPlugin, container, loader, copy);
+                return new Built.Failed("response compression is already set by plugin '" + compressing.get().id()
+                        + "'; only one live plugin may set it", true);
             }
             if (!contributions.jaxrs().isEmpty()) {
                 ResourceConfig resources = JerseyApps.resourceConfig("plugin " + candidate.id(), loader);

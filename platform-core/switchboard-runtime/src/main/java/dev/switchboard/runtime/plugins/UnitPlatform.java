@@ -13,6 +13,7 @@ import dev.switchboard.api.McpPrompt;
 import dev.switchboard.api.McpResource;
 import dev.switchboard.api.McpTool;
 import dev.switchboard.api.SkillDefinition;
+import dev.switchboard.api.ResponseCompression;
 import dev.switchboard.api.Schemas;
 import dev.switchboard.api.Skills;
 import dev.switchboard.runtime.config.JsonSchemas;
@@ -21,6 +22,7 @@ import dev.switchboard.runtime.skills.PluginSkill;
 import dev.switchboard.runtime.skills.SkillFormatException;
 import dev.switchboard.runtime.skills.SkillManifestParser;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,7 @@ final class UnitPlatform implements Platform {
     private final List<GatewayFilter> filters = new ArrayList<>();
     private final List<Authenticator> authenticators = new ArrayList<>();
     private boolean ownsAuthentication;
+    private ResponseCompression compression;
     private final List<PluginSkill> skills = new ArrayList<>();
     private final List<PluginMcpFeature> mcp = new ArrayList<>();
     private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
@@ -143,6 +146,24 @@ final class UnitPlatform implements Platform {
     }
 
     @Override
+    public Platform compression(ResponseCompression settings) {
+        checkOpen("compression");
+        Objects.requireNonNull(settings, "compression");
+        if (compression != null) {
+            throw new IllegalStateException("compression was already set to " + compression);
+        }
+        for (String path : settings.excludedPaths()) {
+            try {
+                PathSpec.from(path);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("compression: excluded path '" + path + "' is not a path spec (/prefix/*, *.ext, ^regex)", e);
+            }
+        }
+        compression = settings;
+        return this;
+    }
+
+    @Override
     public Platform skill(SkillDefinition skill) {
         checkOpen("skill");
         Objects.requireNonNull(skill, "skill");
@@ -227,6 +248,6 @@ final class UnitPlatform implements Platform {
     /** Ends the contribution phase and returns what was contributed. */
     Contributions seal() {
         sealed = true;
-        return new Contributions(jaxrs, filters, authenticators, ownsAuthentication || !authenticators.isEmpty(), skills, mcp, healthChecks, commands);
+        return new Contributions(jaxrs, filters, authenticators, ownsAuthentication || !authenticators.isEmpty(), compression, skills, mcp, healthChecks, commands);
     }
 }

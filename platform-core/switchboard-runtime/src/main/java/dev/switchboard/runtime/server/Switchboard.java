@@ -184,7 +184,7 @@ public final class Switchboard implements AutoCloseable {
         this.graceful = new GracefulHandler(new RequestBodyLimitHandler(
                 request -> "POST".equals(request.getMethod()) && "/admin/plugins".equals(request.getHttpURI().getDecodedPath())
                         ? maxUpload : maxBody,
-                context));
+                new PluginCompression(plugins::current, pluginSettings.drainTimeout(), new CommitHooksHandler(context))));
         server.setHandler(graceful);
     }
 
