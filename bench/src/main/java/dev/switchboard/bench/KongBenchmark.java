@@ -8,6 +8,7 @@ import dev.switchboard.plugins.kong.jwt.VerifiedTokens;
 import dev.switchboard.plugins.kong.policy.JwtConf;
 import dev.switchboard.plugins.kong.policy.Policy;
 import dev.switchboard.plugins.kong.policy.PolicyParser;
+import dev.switchboard.testkit.HostSchemas;
 import dev.switchboard.testkit.PluginJarBuilder;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -245,7 +246,7 @@ public final class KongBenchmark {
     // ---- in process ----
 
     private static ObjectNode verification(String policyText, KeyPair rsa, KeyPair ec) throws Exception {
-        Policy policy = PolicyParser.parse(policyText.getBytes(StandardCharsets.UTF_8), "bench");
+        Policy policy = PolicyParser.parse(policyText.getBytes(StandardCharsets.UTF_8), "bench", HostSchemas.get());
         JwtConf conf = (JwtConf) policy.routes().stream().filter(r -> r.name().equals("jwt")).findFirst().orElseThrow().plugins().get("jwt");
         long exp = System.currentTimeMillis() / 1000 + 86_400;
         Map<String, String> tokens = new LinkedHashMap<>();
