@@ -118,6 +118,28 @@ class BadPluginsIT {
     }
 
     @Test
+    void usesALibraryOfTheHostItDoesNotBundle() throws Exception {
+        Path jar = Fixtures.startingWith("peeker", "Peeker", """
+                platform.log().info("blank: {}", org.eclipse.jetty.util.StringUtil.isBlank(""));
+                """).classpath(jarOf(org.eclipse.jetty.util.StringUtil.class)).build(jars);
+        PluginView view = deployAndAwaitFailure(jar, "peeker.jar", "peeker");
+        assertThat(view.reason()).startsWith("Peeker.start() failed: NoClassDefFoundError: org/eclipse/jetty/util/StringUtil");
+    }
+
+    @Test
+    void bundlesItsOwnCopyOfALibraryTheHostAlsoHas() throws Exception {
+        Path jar = Fixtures.startingWith("bringer", "Bringer", """
+                platform.log().info("blank: {}", org.eclipse.jetty.util.StringUtil.isBlank(""));
+                """).classpath(jarOf(org.eclipse.jetty.util.StringUtil.class)).bundle(org.eclipse.jetty.util.StringUtil.class).build(jars);
+        switchboard.deploy(jar, "bringer.jar");
+        switchboard.awaitState("bringer", PluginState.STARTED, "1.0.0");
+    }
+
+    private static Path jarOf(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    @Test
     void startThrows() throws Exception {
         Path jar = Fixtures.startingWith("thrower", "Thrower", """
                 throw new IllegalStateException("the database is unreachable");

@@ -15,9 +15,10 @@ import java.util.List;
 /**
  * The class loader of one plugin version: PF4J's plugin-first loader over the plugin jar, with
  * two changes. The host's shared packages ({@link HostPackages#SHARED}) always come from the host,
- * and host internals are not visible at all. And the dependencies' class loaders are fixed when the
- * loader is made, not looked up by id on every miss: two versions of a plugin can be alive at
- * once during a swap, and each must keep seeing the dependency versions it was started with.
+ * and nothing else of the host's class path is visible (its internals, its other libraries). And
+ * the dependencies' class loaders are fixed when the loader is made, not looked up by id on every
+ * miss: two versions of a plugin can be alive at once during a swap, and each must keep seeing the
+ * dependency versions it was started with.
  */
 final class UnitClassLoader extends PluginClassLoader {
 
@@ -26,11 +27,13 @@ final class UnitClassLoader extends PluginClassLoader {
     }
 
     private final List<ClassLoader> dependencies;
+    private final ClassLoader host;
     private final String label;
 
     UnitClassLoader(PluginDescriptor descriptor, Path jar, List<ClassLoader> dependencies, ClassLoader host) {
         super(null, descriptor, host, ClassLoadingStrategy.PDA);
         this.dependencies = List.copyOf(dependencies);
+        this.host = host;
         this.label = descriptor.getPluginId() + "@" + descriptor.getVersion();
         addFile(jar.toFile());
     }
@@ -40,7 +43,13 @@ final class UnitClassLoader extends PluginClassLoader {
         if (className.startsWith(HostPackages.INTERNAL)) {
             throw new ClassNotFoundException(className + " is internal to the Switchboard host; plugins compile against dev.switchboard.api");
         }
-        return super.loadClass(className);
+        Class<?> loaded = super.loadClass(className);
+        if (loaded.getClassLoader() == host && !loaded.getModule().isNamed() && !HostPackages.shared(className)) {
+            // Found on the host's class path (not the JDK, not this jar, not a dependency): not shared.
+            throw new ClassNotFoundException(className + " is a library of the Switchboard host, which plugins do not share; "
+                    + "bundle it in the plugin jar (see docs/plugins.md, "What a plugin can use")");
+        }
+        return loaded;
     }
 
     @Override
