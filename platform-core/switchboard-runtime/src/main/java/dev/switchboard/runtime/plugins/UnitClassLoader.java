@@ -47,7 +47,7 @@ final class UnitClassLoader extends PluginClassLoader {
         if (loaded.getClassLoader() == host && !loaded.getModule().isNamed() && !HostPackages.shared(className)) {
             // Found on the host's class path (not the JDK, not this jar, not a dependency): not shared.
             throw new ClassNotFoundException(className + " is a library of the Switchboard host, which plugins do not share; "
-                    + "bundle it in the plugin jar (see docs/plugins.md, "What a plugin can use")");
+                    + "bundle it in the plugin jar (see 'What a plugin can use' in docs/plugins.md)");
         }
         return loaded;
     }
