@@ -2,22 +2,27 @@ package dev.switchboard.testkit;
 
 import dev.switchboard.runtime.config.ConfigLoader;
 import dev.switchboard.runtime.config.ConfigOverride;
-import dev.switchboard.runtime.plugins.PluginState;
+import dev.switchboard.runtime.lang.ContextLoader;
+import dev.switchboard.runtime.plugins.PluginManager;
 import dev.switchboard.runtime.plugins.PluginView;
 import dev.switchboard.runtime.server.StartupException;
 import dev.switchboard.runtime.server.Switchboard;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -235,12 +240,20 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
         home = null;
     }
 
-    /** The running host. */
-    public Switchboard host() {
+    /**
+     * The running host itself, for Switchboard's own tests. Its types are the host's internals,
+     * which change without notice: a plugin's tests use the methods of this class instead.
+     */
+    Switchboard host() {
         if (host == null) {
             throw new IllegalStateException("the Switchboard host is not running");
         }
         return host;
+    }
+
+    /** The host's metrics registry (what plugins get as {@code Platform.meters()}). */
+    public MeterRegistry meters() {
+        return host().meters();
     }
 
     /** {@code http://127.0.0.1:<port>} */
@@ -330,14 +343,21 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
     }
 
     /** The plugin as the admin API shows it, if present. */
-    public Optional<PluginView> plugin(String id) {
-        return host().plugins().get(id);
+    public Optional<PluginStatus> plugin(String id) {
+        return host().plugins().get(id).map(SwitchboardExtension::status);
+    }
+
+    private static PluginStatus status(PluginView view) {
+        return new PluginStatus(view.id(), view.version(), PluginState.valueOf(view.state().name()), view.reason(), view.file(),
+                view.generation(), view.routes().stream().map(route -> route.method() + " " + route.path()).toList(),
+                view.filters().stream().map(filter -> filter.name() + "@" + filter.priority()).toList(), view.healthChecks(),
+                view.rejected() == null ? null : new PluginStatus.Rejection(view.rejected().version(), view.rejected().reason()));
     }
 
     /** Waits (up to {@code timeout}) until plugin {@code id} satisfies {@code condition}. */
-    public PluginView awaitPlugin(String id, Predicate<PluginView> condition, Duration timeout) throws InterruptedException {
+    public PluginStatus awaitPlugin(String id, Predicate<PluginStatus> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Optional<PluginView> last = Optional.empty();
+        Optional<PluginStatus> last = Optional.empty();
         while (System.nanoTime() < deadline) {
             last = plugin(id);
             if (last.isPresent() && condition.test(last.get())) {
@@ -350,11 +370,11 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
     }
 
     /** Waits (up to {@code timeout}) until the jar {@code fileName} in the plugin directory satisfies {@code condition}. */
-    public PluginView awaitFile(String fileName, Predicate<PluginView> condition, Duration timeout) throws InterruptedException {
+    public PluginStatus awaitFile(String fileName, Predicate<PluginStatus> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Optional<PluginView> last = Optional.empty();
+        Optional<PluginStatus> last = Optional.empty();
         while (System.nanoTime() < deadline) {
-            last = host().plugins().list().stream().filter(v -> v.file().equals(fileName)).findFirst();
+            last = host().plugins().list().stream().filter(v -> v.file().equals(fileName)).findFirst().map(SwitchboardExtension::status);
             if (last.isPresent() && condition.test(last.get())) {
                 return last.get();
             }
@@ -365,8 +385,30 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
     }
 
     /** Waits until plugin {@code id} is in {@code state} (and, when given, at {@code version}). */
-    public PluginView awaitState(String id, PluginState state, String version) throws InterruptedException {
+    public PluginStatus awaitState(String id, PluginState state, String version) throws InterruptedException {
         return awaitPlugin(id, v -> v.state() == state && (version == null || version.equals(v.version())), Duration.ofSeconds(10));
+    }
+
+    /** What a plugin command returned and printed. */
+    public record CommandRun(int exit, String out, String err) {
+    }
+
+    /**
+     * Runs a live plugin's command as {@code bin/switchboard <pluginId> <name> <args>} would: with
+     * the plugin's class loader as context loader, printing to captured streams.
+     *
+     * @throws AssertionError when no live plugin {@code pluginId} has a command {@code name}
+     */
+    public CommandRun command(String pluginId, String name, String... args) throws Exception {
+        PluginManager.LiveCommand command = host().plugins().commands().getOrDefault(pluginId, Map.of()).get(name);
+        if (command == null) {
+            throw new AssertionError("no live plugin '" + pluginId + "' with a command '" + name + "'");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = ContextLoader.call(command.loader(), () -> command.command().run(List.of(args),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        return new CommandRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     /** Waits until no plugin with this id is listed. */

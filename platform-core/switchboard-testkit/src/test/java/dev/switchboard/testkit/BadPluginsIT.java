@@ -1,7 +1,5 @@
 package dev.switchboard.testkit;
 
-import dev.switchboard.runtime.plugins.PluginState;
-import dev.switchboard.runtime.plugins.PluginView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,10 +40,10 @@ class BadPluginsIT {
         assertThat(switchboard.plugin("greeter").orElseThrow().state()).isEqualTo(PluginState.STARTED);
     }
 
-    private PluginView deployAndAwaitFailure(Path jar, String fileName, String id) throws InterruptedException {
+    private PluginStatus deployAndAwaitFailure(Path jar, String fileName, String id) throws InterruptedException {
         switchboard.deploy(jar, fileName);
         try {
-            PluginView view = switchboard.awaitFile(fileName, v -> v.state() == PluginState.FAILED, Duration.ofSeconds(10));
+            PluginStatus view = switchboard.awaitFile(fileName, v -> v.state() == PluginState.FAILED, Duration.ofSeconds(10));
             assertThat(view.id()).isEqualTo(id);
             return view;
         } finally {
@@ -57,21 +55,21 @@ class BadPluginsIT {
     void corruptJar() throws Exception {
         Path jar = jars.resolve("corrupt.jar");
         Files.write(jar, "this is not a zip file".repeat(20).getBytes());
-        PluginView view = deployAndAwaitFailure(jar, "corrupt.jar", "corrupt");
+        PluginStatus view = deployAndAwaitFailure(jar, "corrupt.jar", "corrupt");
         assertThat(view.reason()).startsWith("not a valid jar file");
     }
 
     @Test
     void jarWithoutPluginManifest() throws Exception {
         Path jar = PluginJarBuilder.jar().entry("readme.txt", "hello").fileName("plain.jar").build(jars);
-        PluginView view = deployAndAwaitFailure(jar, "plain.jar", "plain");
+        PluginStatus view = deployAndAwaitFailure(jar, "plain.jar", "plain");
         assertThat(view.reason()).contains("no Plugin-Id");
     }
 
     @Test
     void duplicatePluginId() throws Exception {
         Path jar = Fixtures.greeter(jars.resolve("dup"), "1.5.0");
-        PluginView view = deployAndAwaitFailure(jar, "greeter-copy.jar", "greeter");
+        PluginStatus view = deployAndAwaitFailure(jar, "greeter-copy.jar", "greeter");
         assertThat(view.reason()).startsWith("duplicate plugin id 'greeter': greeter.jar already provides it");
         assertThat(switchboard.get("/api/greeter").body()).contains("1.0.0");
     }
@@ -79,21 +77,21 @@ class BadPluginsIT {
     @Test
     void incompatibleHostVersion() throws Exception {
         Path jar = Fixtures.greeterVariant(jars, "future", ">=9.0.0", null);
-        PluginView view = deployAndAwaitFailure(jar, "future.jar", "future");
+        PluginStatus view = deployAndAwaitFailure(jar, "future.jar", "future");
         assertThat(view.reason()).isEqualTo("requires Switchboard >=9.0.0, but this host is 0.1.0");
     }
 
     @Test
     void missingDependency() throws Exception {
         Path jar = Fixtures.greeterVariant(jars, "needy", null, "base@>=1.0.0");
-        PluginView view = deployAndAwaitFailure(jar, "needy.jar", "needy");
+        PluginStatus view = deployAndAwaitFailure(jar, "needy.jar", "needy");
         assertThat(view.reason()).isEqualTo("needs plugin 'base' >=1.0.0, which is not installed");
     }
 
     @Test
     void incompatibleDependency() throws Exception {
         Path jar = Fixtures.greeterVariant(jars, "picky", null, "greeter@>=2.0.0");
-        PluginView view = deployAndAwaitFailure(jar, "picky.jar", "picky");
+        PluginStatus view = deployAndAwaitFailure(jar, "picky.jar", "picky");
         assertThat(view.reason()).isEqualTo("needs plugin 'greeter' >=2.0.0, but 1.0.0 is installed");
     }
 
@@ -103,7 +101,7 @@ class BadPluginsIT {
                 .source(Fixtures.minimalEntry("fixtures.bundler"))
                 .bundle(jakarta.ws.rs.Path.class).bundle(jakarta.ws.rs.GET.class)
                 .build(jars);
-        PluginView view = deployAndAwaitFailure(jar, "bundler.jar", "bundler");
+        PluginStatus view = deployAndAwaitFailure(jar, "bundler.jar", "bundler");
         assertThat(view.reason()).startsWith("bundles host API classes: jakarta.ws.rs.* (2 classes)").contains("<scope>provided</scope>");
     }
 
@@ -113,7 +111,7 @@ class BadPluginsIT {
                 .source(Fixtures.minimalEntry("fixtures.bundler2"))
                 .bundle(dev.switchboard.api.Platform.class)
                 .build(jars);
-        PluginView view = deployAndAwaitFailure(jar, "bundler2.jar", "bundler2");
+        PluginStatus view = deployAndAwaitFailure(jar, "bundler2.jar", "bundler2");
         assertThat(view.reason()).startsWith("bundles host API classes: dev.switchboard.api.*");
     }
 
@@ -122,7 +120,7 @@ class BadPluginsIT {
         Path jar = Fixtures.startingWith("peeker", "Peeker", """
                 platform.log().info("blank: {}", org.eclipse.jetty.util.StringUtil.isBlank(""));
                 """).classpath(jarOf(org.eclipse.jetty.util.StringUtil.class)).build(jars);
-        PluginView view = deployAndAwaitFailure(jar, "peeker.jar", "peeker");
+        PluginStatus view = deployAndAwaitFailure(jar, "peeker.jar", "peeker");
         assertThat(view.reason()).startsWith("Peeker.start() failed: NoClassDefFoundError: org/eclipse/jetty/util/StringUtil");
     }
 
@@ -144,7 +142,7 @@ class BadPluginsIT {
         Path jar = Fixtures.startingWith("thrower", "Thrower", """
                 throw new IllegalStateException("the database is unreachable");
                 """).build(jars);
-        PluginView view = deployAndAwaitFailure(jar, "thrower.jar", "thrower");
+        PluginStatus view = deployAndAwaitFailure(jar, "thrower.jar", "thrower");
         assertThat(view.reason()).isEqualTo("Thrower.start() failed: IllegalStateException: the database is unreachable");
     }
 
@@ -158,14 +156,14 @@ class BadPluginsIT {
                         }
                         """)
                 .build(jars);
-        PluginView view = deployAndAwaitFailure(jar, "unindexed.jar", "unindexed");
+        PluginStatus view = deployAndAwaitFailure(jar, "unindexed.jar", "unindexed");
         assertThat(view.reason()).contains("lists no extensions").contains("<proc>full</proc>");
     }
 
     @Test
     void routeCollisionWithAnotherPlugin() throws Exception {
         Path jar = Fixtures.simple(jars, "copycat", "1.0.0", "/api/greeter");
-        PluginView view = deployAndAwaitFailure(jar, "copycat.jar", "copycat");
+        PluginStatus view = deployAndAwaitFailure(jar, "copycat.jar", "copycat");
         assertThat(view.reason()).isEqualTo("route collision: route /api/greeter is already served by plugin 'greeter' 1.0.0");
         assertThat(switchboard.get("/api/greeter").body()).contains("Hello, world");
     }
@@ -173,7 +171,7 @@ class BadPluginsIT {
     @Test
     void routeUnderAHostPrefix() throws Exception {
         Path jar = Fixtures.simple(jars, "intruder", "1.0.0", "/admin/backdoor");
-        PluginView view = deployAndAwaitFailure(jar, "intruder.jar", "intruder");
+        PluginStatus view = deployAndAwaitFailure(jar, "intruder.jar", "intruder");
         assertThat(view.reason()).isEqualTo("route collision: route GET /admin/backdoor falls under /admin, which the host serves");
     }
 
@@ -185,7 +183,7 @@ class BadPluginsIT {
                         {"type":"object","additionalProperties":false,"required":["endpoint"],"properties":{
                           "endpoint":{"type":"string","description":"Where to send things"}}}""")
                 .build(jars);
-        PluginView view = deployAndAwaitFailure(jar, "strict.jar", "strict");
+        PluginStatus view = deployAndAwaitFailure(jar, "strict.jar", "strict");
         assertThat(view.reason()).isEqualTo("invalid configuration: strict.endpoint: is required but not set");
     }
 
@@ -260,7 +258,7 @@ class BadPluginsIT {
         java.nio.file.Files.copy(switchboard.pluginsDir().resolve("greeter.jar"), original);
         switchboard.deploy(jar, "greeter.jar");
         try {
-            PluginView view = switchboard.awaitPlugin("greeter", v -> v.rejected() != null, Duration.ofSeconds(10));
+            PluginStatus view = switchboard.awaitPlugin("greeter", v -> v.rejected() != null, Duration.ofSeconds(10));
             assertThat(view.state()).isEqualTo(PluginState.STARTED);
             assertThat(view.version()).isEqualTo("1.0.0");
             assertThat(view.rejected().version()).isEqualTo("9.0.0");

@@ -1,7 +1,5 @@
 package dev.switchboard.testkit;
 
-import dev.switchboard.runtime.plugins.PluginState;
-import dev.switchboard.runtime.plugins.PluginView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,7 +103,7 @@ class CompressionIT {
         switchboard.deploy(squeeze("squeeze", "1.0.0", 0));
         switchboard.awaitState("squeeze", PluginState.STARTED, "1.0.0");
         switchboard.deploy(squeeze("squeeze-too", "1.0.0", 0));
-        PluginView second = switchboard.awaitState("squeeze-too", PluginState.FAILED, "1.0.0");
+        PluginStatus second = switchboard.awaitState("squeeze-too", PluginState.FAILED, "1.0.0");
         assertThat(second.reason()).isEqualTo("response compression is already set by plugin 'squeeze'; only one live plugin may set it");
 
         switchboard.undeploy("squeeze.jar");

@@ -1,7 +1,5 @@
 package dev.switchboard.testkit;
 
-import dev.switchboard.runtime.plugins.PluginState;
-import dev.switchboard.runtime.plugins.PluginView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,7 +71,7 @@ class DependenciesIT {
     @Test
     void aDependentUsesItsDependencyAndFollowsItsSwaps() throws Exception {
         switchboard.deploy(user(), "user.jar");
-        PluginView waiting = switchboard.awaitState("user", PluginState.FAILED, null);
+        PluginStatus waiting = switchboard.awaitState("user", PluginState.FAILED, null);
         assertThat(waiting.reason()).isEqualTo("needs plugin 'base' >=1.0.0, which is not installed");
 
         switchboard.deploy(base("1.0.0"), "base.jar");
@@ -87,7 +85,7 @@ class DependenciesIT {
         assertThat(switchboard.get("/api/user").body()).isEqualTo("base 1.1.0 greets user");
 
         switchboard.send(switchboard.admin("/admin/plugins/base/disable").POST(HttpRequest.BodyPublishers.noBody()).build());
-        PluginView stopped = switchboard.awaitState("user", PluginState.STOPPED, null);
+        PluginStatus stopped = switchboard.awaitState("user", PluginState.STOPPED, null);
         assertThat(stopped.reason()).isEqualTo("needs plugin 'base' >=1.0.0, which is disabled");
         assertThat(switchboard.get("/api/user").statusCode()).isEqualTo(404);
 
@@ -100,7 +98,7 @@ class DependenciesIT {
     void aDependencyCycleFailsBothAndNothingElse() throws Exception {
         switchboard.deploy(Fixtures.greeterVariant(jars, "ping", null, "pong"), "ping.jar");
         switchboard.deploy(Fixtures.greeterVariant(jars, "pong", null, "ping"), "pong.jar");
-        PluginView ping = switchboard.awaitPlugin("ping", v -> v.state() == PluginState.FAILED
+        PluginStatus ping = switchboard.awaitPlugin("ping", v -> v.state() == PluginState.FAILED
                 && v.reason().startsWith("dependency cycle"), Duration.ofSeconds(10));
         assertThat(ping.reason()).isIn("dependency cycle: ping -> pong -> ping", "dependency cycle: pong -> ping -> pong");
         assertThat(switchboard.plugin("pong").orElseThrow().state()).isEqualTo(PluginState.FAILED);

@@ -1,6 +1,5 @@
 package dev.switchboard.testkit;
 
-import dev.switchboard.runtime.plugins.PluginState;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,6 +1,5 @@
 package dev.switchboard.testkit;
 
-import dev.switchboard.runtime.plugins.PluginState;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -1,7 +1,5 @@
 package dev.switchboard.testkit;
 
-import dev.switchboard.runtime.plugins.PluginState;
-import dev.switchboard.runtime.plugins.PluginView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +22,8 @@ class PluginLifecycleIT {
         assertThat(switchboard.get("/api/greeter").statusCode()).isEqualTo(404);
 
         switchboard.deploy(Fixtures.greeter(jars, "1.0.0"), "greeter.jar");
-        PluginView v1 = switchboard.awaitState("greeter", PluginState.STARTED, "1.0.0");
-        assertThat(v1.routes()).extracting(r -> r.method() + " " + r.path())
+        PluginStatus v1 = switchboard.awaitState("greeter", PluginState.STARTED, "1.0.0");
+        assertThat(v1.routes())
                 .contains("GET /api/greeter", "POST /api/greeter/echo");
         HttpResponse<String> greeting = switchboard.get("/api/greeter?name=Ada");
         assertThat(greeting.statusCode()).isEqualTo(200);

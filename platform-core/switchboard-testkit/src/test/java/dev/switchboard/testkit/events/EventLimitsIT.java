@@ -88,7 +88,7 @@ class EventLimitsIT {
 
     @Test
     void aReaderThatStopsReadingIsDisconnectedWhileAFastOneGetsEverything() throws Exception {
-        MeterRegistry meters = switchboard.host().meters();
+        MeterRegistry meters = switchboard.meters();
         double droppedBefore = meters.counter("switchboard.events.dropped", "reason", "slow_reader").count();
         try (SseClient fast = switchboard.stream("fast-token", "/api/events/stream?topics=system.notifications");
              Socket slow = new Socket()) {
@@ -143,7 +143,7 @@ class EventLimitsIT {
 
     @Test
     void theInstanceCapsOpenStreamsAndPresenceEventsAreRateLimited() throws Exception {
-        MeterRegistry meters = switchboard.host().meters();
+        MeterRegistry meters = switchboard.meters();
         List<SseClient> open = new ArrayList<>();
         try {
             for (String token : List.of("a-token", "b-token", "c-token", "d-token", "e-token", "fast-token")) {

@@ -1,6 +1,6 @@
 package dev.switchboard.testkit.events;
 
-import dev.switchboard.runtime.plugins.PluginState;
+import dev.switchboard.testkit.PluginState;
 import dev.switchboard.testkit.PluginJarBuilder;
 import dev.switchboard.testkit.SwitchboardExtension;
 import org.junit.jupiter.api.Test;
@@ -120,6 +120,6 @@ class EventSubscriptionIT {
     }
 
     private double subscriptions() {
-        return switchboard.host().meters().get("switchboard.events.subscriptions").gauge().value();
+        return switchboard.meters().get("switchboard.events.subscriptions").gauge().value();
     }
 }

@@ -370,7 +370,7 @@ class EventsIT {
 
     @Test
     void theHubCountsWhatItDoes() throws Exception {
-        MeterRegistry meters = switchboard.host().meters();
+        MeterRegistry meters = switchboard.meters();
         double before = meters.counter("switchboard.events.delivered", "topic", "system.notifications").count();
         try (SseClient stream = switchboard.stream("ivy-token", "/api/events/stream?topics=system.notifications")) {
             stream.expect(WAIT);

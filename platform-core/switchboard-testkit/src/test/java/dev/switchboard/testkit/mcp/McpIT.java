@@ -1,6 +1,6 @@
 package dev.switchboard.testkit.mcp;
 
-import dev.switchboard.runtime.plugins.PluginState;
+import dev.switchboard.testkit.PluginState;
 import dev.switchboard.testkit.PluginJarBuilder;
 import dev.switchboard.testkit.SseClient;
 import dev.switchboard.testkit.SwitchboardExtension;

@@ -3,15 +3,12 @@ package dev.switchboard.plugins.kong;
 import dev.switchboard.testkit.HostSchemas;
 import dev.switchboard.plugins.kong.policy.Policy;
 import dev.switchboard.plugins.kong.policy.PolicyParser;
-import dev.switchboard.runtime.plugins.PluginManager;
 import dev.switchboard.testkit.SwitchboardExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,23 +69,8 @@ class KongExportIT {
     static SwitchboardExtension switchboard = KongTestHosts.host(POLICY)
             .build();
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run export(String... args) throws Exception {
-        PluginManager.LiveCommand command = switchboard.host().plugins().commands().get("kong").get("export");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(command.loader());
-        try {
-            int exit = command.command().run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+    private static SwitchboardExtension.CommandRun export(String... args) throws Exception {
+        return switchboard.command("kong", "export", args);
     }
 
     private static List<String> deckValidate(Path file) throws Exception {
@@ -105,7 +87,7 @@ class KongExportIT {
     @Test
     void theExportPassesDeckAndLoadsBackAsAPolicy() throws Exception {
         Path file = HOME.resolve("exported.yml");
-        Run run = export("--output", file.toString(), "--upstream", "http://switchboard.internal:8080");
+        SwitchboardExtension.CommandRun run = export("--output", file.toString(), "--upstream", "http://switchboard.internal:8080");
         assertThat(run.exit()).as(run.err()).isZero();
         String yaml = Files.readString(file);
         assertThat(deckValidate(file)).as(yaml).isEmpty();
@@ -158,7 +140,7 @@ class KongExportIT {
 
     @Test
     void secretsAndTheAdminApiOnlyWhenAsked() throws Exception {
-        Run run = export("--include-secrets", "--include-admin", "--stream-timeout", "86400000");
+        SwitchboardExtension.CommandRun run = export("--include-secrets", "--include-admin", "--stream-timeout", "86400000");
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("alice-secret-0123456789-abcdefghijkl", "alice-password", "redis-password");
         JsonNode kong = YAML.readTree(run.out());
@@ -171,12 +153,12 @@ class KongExportIT {
 
     @Test
     void badArgumentsAreRefusedWithTheUsage() throws Exception {
-        Run unknown = export("--frobnicate");
+        SwitchboardExtension.CommandRun unknown = export("--frobnicate");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown argument '--frobnicate'", "Usage: switchboard kong export");
         assertThat(export("--upstream", "ftp://x").err()).contains("--upstream needs an http:// or https:// URL");
         assertThat(export("--output").err()).contains("--output needs a value");
-        Run help = export("--help");
+        SwitchboardExtension.CommandRun help = export("--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("--include-secrets");
     }
