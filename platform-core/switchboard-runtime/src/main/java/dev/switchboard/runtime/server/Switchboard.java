@@ -5,46 +5,26 @@ import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.config.SwitchboardConfig;
 import dev.switchboard.runtime.events.EventHub;
 import dev.switchboard.runtime.events.EventStreamEndpoint;
-import dev.switchboard.runtime.events.EventsResource;
-import dev.switchboard.runtime.events.StreamsAdminResource;
 import dev.switchboard.runtime.http.HostEndpoint;
-import dev.switchboard.runtime.http.JerseyApps;
 import dev.switchboard.runtime.mcp.McpHost;
 import dev.switchboard.runtime.plugins.PluginEvent;
 import dev.switchboard.runtime.plugins.PluginManager;
 import dev.switchboard.runtime.skills.JobManager;
-import dev.switchboard.runtime.skills.JobsResource;
 import dev.switchboard.runtime.skills.SkillInvoker;
 import dev.switchboard.runtime.skills.SkillRegistry;
-import dev.switchboard.runtime.skills.SkillsAdminResource;
-import dev.switchboard.runtime.skills.SkillsResource;
-import dev.switchboard.runtime.web.AdminAccessFilter;
 import dev.switchboard.runtime.web.AdminEvents;
-import dev.switchboard.runtime.web.AdminResource;
-import dev.switchboard.runtime.web.HealthResource;
 import dev.switchboard.runtime.web.HostServlet;
 import dev.switchboard.runtime.web.HostState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
-import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
-import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
-import org.eclipse.jetty.server.ConnectionFactory;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.InetAddressSet;
 import org.eclipse.jetty.util.VirtualThreads;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.glassfish.jersey.server.ResourceConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -52,15 +32,11 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,13 +56,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Switchboard implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
-    /** Once no request is left, idle connections are closed this soon. */
-    private static final long SHUTDOWN_IDLE_MILLIS = 100;
 
     private final SwitchboardConfig config;
     private final Server server;
-    private final ServerConnector http;
-    private final ServerConnector https;
+    private final Connectors connectors;
     private final GracefulHandler graceful;
     private final PluginManager plugins;
     private final CompositeMeterRegistry meters;
@@ -105,20 +78,9 @@ public final class Switchboard implements AutoCloseable {
     private Switchboard(SwitchboardConfig config) throws StartupException {
         this.config = config;
         Settings settings = config.settings();
-        InetAddressSet adminAddresses = adminAddresses(settings.admin().allowedAddresses());
+        InetAddressSet adminAddresses = CoreApplication.adminAddresses(settings.admin().allowedAddresses());
         this.adminTokenGenerated = settings.admin().token().isBlank();
         this.adminToken = adminTokenGenerated ? generateToken() : settings.admin().token();
-        if (settings.tls().enabled()) {
-            checkKeystore(settings.tls());
-        }
-
-        this.meters = new CompositeMeterRegistry();
-        meters.add(new SimpleMeterRegistry());
-        this.events = new AdminEvents(Duration.ofSeconds(15));
-        this.hub = new EventHub(settings.events(), meters, Clock.systemUTC());
-        this.skills = new SkillRegistry(config.skillsDir(), new SkillInvoker(meters),
-                config.settings().skills().pythonContextsPerSkill());
-        this.jobs = new JobManager(skills);
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName("switchboard");
@@ -127,25 +89,16 @@ public final class Switchboard implements AutoCloseable {
         server.setStopTimeout(settings.shutdown().timeout().toMillis());
         server.setStopAtShutdown(false);
         server.setErrorHandler(new ProblemErrors.ServerHandler());
+        // Before anything that starts threads: a bad keystore fails the start with nothing to clean up.
+        this.connectors = new Connectors(server, settings, config::resolve);
 
-        HttpConfiguration httpConfig = new HttpConfiguration();
-        httpConfig.setSendServerVersion(false);
-        httpConfig.setSendXPoweredBy(false);
-        httpConfig.setRequestHeaderSize(settings.limits().maxRequestHeaders().bytesAsInt());
-        httpConfig.setHeaderCacheSize(settings.limits().headerCacheSize());
-        List<ConnectionFactory> plain = new ArrayList<>();
-        plain.add(new HttpConnectionFactory(httpConfig));
-        if (settings.http2()) {
-            plain.add(new HTTP2CServerConnectionFactory(httpConfig));
-        }
-        this.http = new ServerConnector(server, plain.toArray(ConnectionFactory[]::new));
-        http.setHost(settings.host());
-        http.setPort(settings.port());
-        http.setIdleTimeout(settings.limits().idleTimeout().toMillis());
-        http.setAcceptQueueSize(settings.limits().acceptQueueSize());
-        http.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
-        server.addConnector(http);
-        this.https = settings.tls().enabled() ? tlsConnector(settings, httpConfig) : null;
+        this.meters = new CompositeMeterRegistry();
+        meters.add(new SimpleMeterRegistry());
+        this.events = new AdminEvents(Duration.ofSeconds(15));
+        this.hub = new EventHub(settings.events(), meters, Clock.systemUTC());
+        this.skills = new SkillRegistry(config.skillsDir(), new SkillInvoker(meters),
+                config.settings().skills().pythonContextsPerSkill());
+        this.jobs = new JobManager(skills);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
@@ -173,7 +126,9 @@ public final class Switchboard implements AutoCloseable {
                 }
             });
         }
-        HostServlet servlet = new HostServlet(plugins, settings.auth(), endpoints, () -> coreApplication(settings, adminAddresses));
+        CoreApplication core = new CoreApplication(settings, config.pluginsDir(), () -> state, plugins, events, adminAddresses, adminToken,
+                hub, skills, jobs);
+        HostServlet servlet = new HostServlet(plugins, settings.auth(), endpoints, core::resourceConfig);
         ServletHolder holder = new ServletHolder("switchboard", servlet);
         holder.setAsyncSupported(true);
         holder.setInitOrder(0);
@@ -287,78 +242,6 @@ public final class Switchboard implements AutoCloseable {
         return new StartupException("The server failed to start: " + e.getMessage(), e);
     }
 
-    private ResourceConfig coreApplication(Settings settings, InetAddressSet adminAddresses) {
-        ResourceConfig core = JerseyApps.resourceConfig("core", Switchboard.class.getClassLoader());
-        Map<String, Object> about = new LinkedHashMap<>();
-        about.put("name", "Switchboard");
-        about.put("version", Versions.switchboard());
-        about.put("pluginsDir", config.pluginsDir().toString());
-        core.register(new HealthResource(() -> state, plugins, settings.health().checkTimeout(), settings.health().failOnPluginFailure()));
-        core.register(new AdminResource(plugins, events, about));
-        core.register(new AdminAccessFilter(adminAddresses, adminToken));
-        core.register(AdminResource.OperationExceptionMapper.class);
-        core.register(new EventsResource(hub));
-        core.register(new StreamsAdminResource(hub));
-        core.register(new SkillsResource(skills, settings.skills().maxInputSize().bytes()));
-        core.register(new JobsResource(jobs, settings.skills().maxInputSize().bytes()));
-        core.register(new SkillsAdminResource(skills));
-        return core;
-    }
-
-    private ServerConnector tlsConnector(Settings settings, HttpConfiguration base) {
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStorePath(config.resolve(settings.tls().keystore()).toString());
-        ssl.setKeyStorePassword(settings.tls().keystorePassword());
-        ssl.setKeyStoreType(settings.tls().keystoreType());
-        HttpConfiguration secure = new HttpConfiguration(base);
-        secure.addCustomizer(new SecureRequestCustomizer());
-        HttpConnectionFactory http11 = new HttpConnectionFactory(secure);
-        ServerConnector connector;
-        if (settings.tls().http2()) {
-            // Cipher order per RFC 7540 section 9.2.2: HTTP/2 needs a TLS 1.2+ cipher that is not blacklisted.
-            ssl.setCipherComparator(org.eclipse.jetty.http2.HTTP2Cipher.COMPARATOR);
-            HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(secure);
-            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
-            alpn.setDefaultProtocol(http11.getProtocol());
-            connector = new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, http11);
-        } else {
-            connector = new ServerConnector(server, new SslConnectionFactory(ssl, http11.getProtocol()), http11);
-        }
-        connector.setHost(settings.host());
-        connector.setPort(settings.tls().port());
-        connector.setIdleTimeout(settings.limits().idleTimeout().toMillis());
-        connector.setAcceptQueueSize(settings.limits().acceptQueueSize());
-        connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
-        server.addConnector(connector);
-        return connector;
-    }
-
-    private void checkKeystore(Settings.Tls tls) {
-        if (tls.keystore().isBlank()) {
-            throw new ConfigException("tls.keystore: required when tls.enabled is true (the PKCS12 or JKS file with the server certificate)");
-        }
-        Path keystore = config.resolve(tls.keystore());
-        if (!Files.isReadable(keystore)) {
-            throw new ConfigException("tls.keystore: " + keystore + " does not exist or cannot be read");
-        }
-    }
-
-    private static InetAddressSet adminAddresses(List<String> patterns) {
-        InetAddressSet set = new InetAddressSet();
-        List<String> problems = new ArrayList<>();
-        for (String pattern : patterns) {
-            try {
-                set.add(pattern.strip());
-            } catch (RuntimeException e) {
-                problems.add("admin.allowed_addresses: '" + pattern + "' is not an IP address or CIDR range (like 10.0.0.0/8)");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-        return set;
-    }
-
     private static String generateToken() {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
@@ -366,18 +249,11 @@ public final class Switchboard implements AutoCloseable {
     }
 
     public URI httpUri() {
-        return URI.create("http://" + uriHost(config.settings().host()) + ":" + http.getLocalPort());
+        return connectors.httpUri();
     }
 
     public Optional<URI> httpsUri() {
-        return https == null ? Optional.empty() : Optional.of(URI.create("https://" + uriHost(config.settings().host()) + ":" + https.getLocalPort()));
-    }
-
-    private static String uriHost(String host) {
-        if ("0.0.0.0".equals(host) || "::".equals(host)) {
-            return "127.0.0.1";
-        }
-        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return connectors.httpsUri();
     }
 
     public SwitchboardConfig config() {
