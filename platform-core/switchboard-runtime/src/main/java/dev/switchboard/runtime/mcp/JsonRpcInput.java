@@ -26,7 +26,7 @@ sealed interface JsonRpcInput {
 
         /** The JSON-RPC error message answering it. */
         Map<String, Object> answer() {
-            return McpHttpTransport.errorMessage(id, code, message);
+            return McpReplies.errorMessage(id, code, message);
         }
     }
 }

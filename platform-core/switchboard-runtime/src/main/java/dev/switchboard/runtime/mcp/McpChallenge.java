@@ -27,7 +27,7 @@ final class McpChallenge {
 
     /** {@code Bearer resource_metadata="<base>/.well-known/oauth-protected-resource/mcp"} for this request's host. */
     static String of(HttpServletRequest request) {
-        return "Bearer " + PARAMETER + "\"" + McpHttpTransport.baseUri(request) + ProtectedResourceMetadata.PATH + McpHttpTransport.PATH + "\"";
+        return "Bearer " + PARAMETER + "\"" + McpRequestGuard.baseUri(request) + ProtectedResourceMetadata.PATH + McpHttpTransport.PATH + "\"";
     }
 
     /** {@code response}, with every 401 sent through it carrying this request's challenge. */

@@ -24,7 +24,7 @@ import java.util.concurrent.ExecutionException;
 /**
  * Switchboard's MCP server: the SDK's protocol engine on Switchboard's own Streamable HTTP
  * transport ({@link McpHttpTransport}), serving the skill registry and the plugins' MCP tools,
- * prompts and resources ({@link SkillTools}).
+ * prompts and resources ({@link McpCatalog}).
  */
 public final class McpHost implements AutoCloseable {
 
@@ -35,14 +35,14 @@ public final class McpHost implements AutoCloseable {
     private final String version;
     private final McpHttpTransport transport;
     private final McpAsyncServer server;
-    private final SkillTools tools;
+    private final McpCatalog tools;
     private final ProtectedResourceMetadata metadata;
 
     public McpHost(Settings.McpSettings settings, SkillRegistry skills, String version) {
         // Duplicate keys refused, as in every JSON a client sends (ClientJson).
         this.json = new JacksonMcpJsonMapper(ClientJson.mapper());
         this.version = version;
-        this.tools = new SkillTools(skills, new PluginFeatures(json));
+        this.tools = new McpCatalog(skills, new PluginFeatures(json));
         this.transport = new McpHttpTransport(settings, json, tools.methods());
         this.metadata = new ProtectedResourceMetadata(settings.authorizationServers());
         this.server = server(McpServer.async(transport));
@@ -59,14 +59,14 @@ public final class McpHost implements AutoCloseable {
                         .prompts(true)
                         .completions()
                         .logging()
-                        .extensions(Map.of(SkillTools.EXTENSION, Map.of()))
+                        .extensions(Map.of(SkillsExtension.EXTENSION, Map.of()))
                         .build())
                 .instructions("Switchboard serves its skills as tools. Each tool's SKILL.md is the resource skill://<tool>/SKILL.md.")
                 .jsonMapper(json)
                 .validateToolInputs(false)
                 .requestTimeout(CLIENT_REQUEST_TIMEOUT)
                 .addToolFilter((context, tool) -> Mono.just(tools.visible(tool.name(),
-                        (Principal) context.get(McpHttpTransport.PRINCIPAL))))
+                        (Principal) context.get(TransportContext.PRINCIPAL))))
                 .build();
     }
 

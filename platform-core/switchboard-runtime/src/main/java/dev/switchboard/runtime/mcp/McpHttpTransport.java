@@ -1,14 +1,11 @@
 package dev.switchboard.runtime.mcp;
 
-import dev.switchboard.api.AuthenticationException;
 import dev.switchboard.api.Principal;
 import dev.switchboard.runtime.config.Settings;
-import dev.switchboard.runtime.gateway.RequestAuthentication;
 import dev.switchboard.runtime.http.Bodies;
 import dev.switchboard.runtime.http.ErrorReference;
 import dev.switchboard.runtime.http.HostEndpoint;
 import dev.switchboard.runtime.http.Problems;
-import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpError;
@@ -28,22 +25,15 @@ import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * MCP's Streamable HTTP transport at {@code /mcp}, written for Switchboard on the SDK's session
@@ -57,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  *       notifications and responses get 202.</li>
  *   <li>GET opens the session's listening stream, or with {@code Last-Event-ID} resumes any of its
  *       streams where the client lost it; DELETE ends the session.</li>
- *   <li>Each request is checked in this order: Host and Origin (DNS rebinding: 403), caller
+ *   <li>Each request is checked in this order: Host and Origin (DNS rebinding: 403), caller ({@link McpRequestGuard})
  *       (401 with {@code WWW-Authenticate: Bearer resource_metadata=...}), session (400 without
  *       one, 404 for an unknown one or one opened by another principal),
  *       {@code MCP-Protocol-Version} (400 for an unsupported one); a POST body must be one JSON-RPC
@@ -70,32 +60,20 @@ import java.util.concurrent.TimeUnit;
 public final class McpHttpTransport implements McpStreamableServerTransportProvider, HostEndpoint, AutoCloseable {
 
     public static final String PATH = "/mcp";
-    /** Transport context keys the tool handlers read. */
-    static final String PRINCIPAL = "switchboard.principal";
-    static final String CALLS = "switchboard.calls";
-    static final String REQUEST_ID = "switchboard.requestId";
-
     private static final Logger LOG = LoggerFactory.getLogger(McpHttpTransport.class);
-    private static final String SESSION_HEADER = "Mcp-Session-Id";
-    private static final String VERSION_HEADER = "MCP-Protocol-Version";
     /** Before a version is negotiated, or when the client sends no header: what the spec says to assume. */
     private static final String DEFAULT_VERSION = ProtocolVersions.MCP_2025_03_26;
     private static final List<String> VERSIONS = List.of(ProtocolVersions.MCP_2025_03_26, ProtocolVersions.MCP_2025_06_18,
             ProtocolVersions.MCP_2025_11_25);
-    private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** JSON-RPC's implementation-defined server error, for a request refused at the HTTP level (the status says why). */
-    private static final int REFUSED = -32000;
-    /** What MCP's reference SDKs answer for an unknown session, so that clients start a new one. */
-    private static final int SESSION_NOT_FOUND = -32001;
 
     private final Settings.McpSettings settings;
     private final McpJsonMapper json;
     private final HostMethods methods;
-    private final Map<String, McpConnection> sessions = new ConcurrentHashMap<>();
+    private final McpReplies replies;
+    private final McpRequestGuard guard;
+    private final McpSessions sessions;
     private final ExecutorService work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-", 0).factory());
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("mcp-session-sweeper").factory());
     private volatile McpStreamableServerSession.Factory sessionFactory;
     private volatile boolean closing;
 
@@ -103,8 +81,9 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
         this.settings = settings;
         this.json = json;
         this.methods = methods;
-        long period = Math.max(1_000, Math.min(60_000, settings.sessionIdleTimeout().toMillis() / 4));
-        sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        this.replies = new McpReplies(json);
+        this.guard = new McpRequestGuard(settings, replies);
+        this.sessions = new McpSessions(settings, replies, VERSIONS);
     }
 
     @Override
@@ -119,33 +98,12 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
 
     @Override
     public Mono<Void> notifyClients(String method, Object params) {
-        return Mono.fromRunnable(() -> {
-            for (McpConnection connection : sessions.values()) {
-                notify(connection, method, params);
-            }
-        });
+        return Mono.fromRunnable(() -> sessions.notify(null, method, params));
     }
 
     @Override
     public Mono<Void> notifyClient(String sessionId, String method, Object params) {
-        return Mono.fromRunnable(() -> {
-            McpConnection connection = sessions.get(sessionId);
-            if (connection != null) {
-                notify(connection, method, params);
-            }
-        });
-    }
-
-    private static void notify(McpConnection connection, String method, Object params) {
-        // Without a listening stream there is nowhere to send it: the spec's design, not an error.
-        if (connection.listening() != null) {
-            connection.session.sendNotification(method, params)
-                    .onErrorResume(e -> {
-                        LOG.debug("MCP session {}: {} not sent: {}", connection.id(), method, e.toString());
-                        return Mono.empty();
-                    })
-                    .subscribe();
-        }
+        return Mono.fromRunnable(() -> sessions.notify(java.util.Objects.requireNonNull(sessionId), method, params));
     }
 
     @Override
@@ -159,20 +117,13 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
      */
     public void shutdown() {
         closing = true;
-        for (McpConnection connection : sessions.values()) {
-            SseStream listening = connection.listening();
-            if (listening != null) {
-                listening.close();
-            }
-        }
+        sessions.endListening();
     }
 
     @Override
     public void close() {
         closing = true;
-        sweeper.shutdownNow();
-        sessions.values().forEach(McpConnection::close);
-        sessions.clear();
+        sessions.close();
         work.shutdownNow();
     }
 
@@ -186,20 +137,10 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
     public void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             if (closing) {
-                error(response, 503, McpSchema.ErrorCodes.INTERNAL_ERROR, "The server is shutting down.");
+                replies.error(response, 503, McpSchema.ErrorCodes.INTERNAL_ERROR, "The server is shutting down.");
                 return;
             }
-            if (!hostAllowed(request.getHeader("Host"))) {
-                refuse(response, 403, "Forbidden: the Host header " + Problems.echo(request.getHeader("Host"))
-                        + " is not allowed (mcp.allowed_hosts); this protects against DNS rebinding.");
-                return;
-            }
-            String origin = request.getHeader("Origin");
-            if (origin != null && !originAllowed(origin)) {
-                refuse(response, 403, "Forbidden: the Origin " + Problems.echo(origin) + " is not allowed (mcp.allowed_origins).");
-                return;
-            }
-            Principal principal = authenticate(request, response);
+            Principal principal = guard.admit(request, response);
             if (principal == null) {
                 return;
             }
@@ -209,7 +150,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
                 case "DELETE" -> delete(request, response, principal);
                 default -> {
                     response.setHeader("Allow", "GET, POST, DELETE");
-                    refuse(response, 405, "Method not allowed: /mcp takes POST, GET and DELETE.");
+                    replies.refuse(response, 405, "Method not allowed: /mcp takes POST, GET and DELETE.");
                 }
             }
         } catch (RuntimeException e) {
@@ -217,41 +158,19 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             LOG.error("MCP request failed (reference {})", reference, e);
             if (!response.isCommitted()) {
                 response.reset();
-                error(response, 500, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error. Reference: " + reference + ".");
+                replies.error(response, 500, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error. Reference: " + reference + ".");
             }
         }
-    }
-
-    private Principal authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String challenge = McpChallenge.of(request);
-        try {
-            Principal principal = RequestAuthentication.of(request).principal(request).orElse(null);
-            if (principal == null) {
-                response.setHeader("WWW-Authenticate", challenge);
-                refuse(response, 401, "Unauthorized: /mcp needs a bearer token in the Authorization header.");
-            }
-            return principal;
-        } catch (AuthenticationException e) {
-            response.setHeader("WWW-Authenticate", challenge + ", error=\"invalid_token\"");
-            refuse(response, 401, "Unauthorized: " + e.getMessage());
-            return null;
-        }
-    }
-
-    /** Scheme and authority the client used (the Host header was checked before). */
-    static String baseUri(HttpServletRequest request) {
-        String host = request.getHeader("Host");
-        return request.getScheme() + "://" + (host != null ? host : request.getServerName() + ":" + request.getServerPort());
     }
 
     private void post(HttpServletRequest request, HttpServletResponse response, Principal principal) throws IOException {
-        if (!accepts(request, "application/json") || !accepts(request, "text/event-stream")) {
-            refuse(response, 406, "Not acceptable: the client must accept both application/json and text/event-stream.");
+        if (!McpRequestGuard.accepts(request, "application/json") || !McpRequestGuard.accepts(request, "text/event-stream")) {
+            replies.refuse(response, 406, "Not acceptable: the client must accept both application/json and text/event-stream.");
             return;
         }
         String type = request.getContentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            refuse(response, 415, "Unsupported media type: the body must be application/json.");
+            replies.refuse(response, 415, "Unsupported media type: the body must be application/json.");
             return;
         }
         byte[] body;
@@ -259,7 +178,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             body = Bodies.readLimited(request.getInputStream(), request.getContentLengthLong(), settings.maxMessageSize().bytes(),
                     "mcp.max_message_size");
         } catch (WebApplicationException e) {
-            refuse(response, e.getResponse().getStatus(), e.getMessage());
+            replies.refuse(response, e.getResponse().getStatus(), e.getMessage());
             return;
         }
         McpSchema.JSONRPCMessage message;
@@ -267,7 +186,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             case JsonRpcInput.Accepted accepted -> message = accepted.message();
             case JsonRpcInput.Refused refused -> {
                 // A message that is not JSON-RPC is an HTTP error; a request read but refused gets its JSON-RPC answer.
-                writeJson(response, refused.malformed() || refused.notification() ? 400 : 200, refused.answer());
+                replies.writeJson(response, refused.malformed() || refused.notification() ? 400 : 200, refused.answer());
                 return;
             }
         }
@@ -275,7 +194,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             initialize(call, response, principal);
             return;
         }
-        McpConnection connection = connection(request, response, principal);
+        McpConnection connection = sessions.of(request, response, principal);
         if (connection == null) {
             return;
         }
@@ -296,18 +215,18 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             case McpSchema.JSONRPCRequest call -> {
                 Optional<McpSchema.JSONRPCResponse> answer = methods.answer(call, principal);
                 if (answer.isPresent()) {
-                    writeJson(response, 200, answer.get());
+                    replies.writeJson(response, 200, answer.get());
                 } else {
                     stream(call, request, response, principal, connection);
                 }
             }
-            default -> error(response, 400, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid request.");
+            default -> replies.error(response, 400, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid request.");
         }
     }
 
     private void initialize(McpSchema.JSONRPCRequest call, HttpServletResponse response, Principal principal) throws IOException {
-        if (sessions.size() >= settings.maxSessions()) {
-            refuse(response, 503, "Too many MCP sessions are open (mcp.max_sessions = " + settings.maxSessions() + ").");
+        if (sessions.full()) {
+            replies.refuse(response, 503, "Too many MCP sessions are open (mcp.max_sessions = " + settings.maxSessions() + ").");
             return;
         }
         McpSchema.InitializeRequest init;
@@ -315,12 +234,12 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             init = json.convertValue(call.params(), new TypeRef<McpSchema.InitializeRequest>() {
             });
         } catch (IllegalArgumentException e) {
-            writeJson(response, 400, McpSchema.JSONRPCResponse.error(call.id(),
+            replies.writeJson(response, 400, McpSchema.JSONRPCResponse.error(call.id(),
                     new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS, "Invalid params: " + e.getMessage())));
             return;
         }
         if (init == null || init.protocolVersion() == null) {
-            writeJson(response, 400, McpSchema.JSONRPCResponse.error(call.id(),
+            replies.writeJson(response, 400, McpSchema.JSONRPCResponse.error(call.id(),
                     new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS, "Invalid params: protocolVersion is required.")));
             return;
         }
@@ -330,12 +249,12 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
         try {
             result = started.initResult().contextWrite(context(principal, connection, call.id())).block();
         } catch (McpError e) {
-            writeJson(response, 400, McpSchema.JSONRPCResponse.error(call.id(), e.getJsonRpcError()));
+            replies.writeJson(response, 400, McpSchema.JSONRPCResponse.error(call.id(), e.getJsonRpcError()));
             return;
         }
-        sessions.put(connection.id(), connection);
-        response.setHeader(SESSION_HEADER, connection.id());
-        writeJson(response, 200, McpSchema.JSONRPCResponse.result(call.id(), result));
+        sessions.opened(connection);
+        response.setHeader(McpSessions.SESSION_HEADER, connection.id());
+        replies.writeJson(response, 200, McpSchema.JSONRPCResponse.result(call.id(), result));
     }
 
     /** A request answered over SSE: priming event, notifications the handler sends, then the response. */
@@ -393,11 +312,11 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
     }
 
     private void get(HttpServletRequest request, HttpServletResponse response, Principal principal) throws IOException {
-        if (!accepts(request, "text/event-stream")) {
-            refuse(response, 406, "Not acceptable: the client must accept text/event-stream.");
+        if (!McpRequestGuard.accepts(request, "text/event-stream")) {
+            replies.refuse(response, 406, "Not acceptable: the client must accept text/event-stream.");
             return;
         }
-        McpConnection connection = connection(request, response, principal);
+        McpConnection connection = sessions.of(request, response, principal);
         if (connection == null) {
             return;
         }
@@ -406,7 +325,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
             SseStream stream = connection.stream(SseStream.streamOf(lastEventId));
             long after = stream == null ? -1 : stream.sequenceOf(lastEventId);
             if (after < 0) {
-                refuse(response, 404, "Not found: event " + Problems.echo(lastEventId) + " is not one of this session's streams (or it was forgotten).");
+                replies.refuse(response, 404, "Not found: event " + Problems.echo(lastEventId) + " is not one of this session's streams (or it was forgotten).");
                 return;
             }
             AsyncContext async = startSse(request, response, stream);
@@ -418,7 +337,7 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
         }
         SseStream current = connection.listening();
         if (current != null && current.connected()) {
-            refuse(response, 409, "Conflict: this session already has a listening stream open.");
+            replies.refuse(response, 409, "Conflict: this session already has a listening stream open.");
             return;
         }
         if (current != null) {
@@ -445,36 +364,12 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
     }
 
     private void delete(HttpServletRequest request, HttpServletResponse response, Principal principal) throws IOException {
-        McpConnection connection = connection(request, response, principal);
+        McpConnection connection = sessions.of(request, response, principal);
         if (connection == null) {
             return;
         }
-        sessions.remove(connection.id(), connection);
-        connection.close();
+        sessions.closed(connection);
         response.setStatus(200);
-    }
-
-    /** The session the request names, checked; null after an error was written. */
-    private McpConnection connection(HttpServletRequest request, HttpServletResponse response, Principal principal) throws IOException {
-        String id = request.getHeader(SESSION_HEADER);
-        if (id == null || id.isBlank()) {
-            refuse(response, 400, "Bad request: the Mcp-Session-Id header is required (initialize first).");
-            return null;
-        }
-        McpConnection connection = sessions.get(id);
-        if (connection == null || connection.principalId != null && !connection.principalId.equals(principal.id())) {
-            // Another principal's session is reported as unknown: session ids are not bearer credentials.
-            error(response, 404, SESSION_NOT_FOUND, "Session not found: initialize a new session.");
-            return null;
-        }
-        String version = request.getHeader(VERSION_HEADER);
-        if (version != null && !VERSIONS.contains(version)) {
-            refuse(response, 400, "Bad request: unsupported MCP-Protocol-Version " + Problems.echo(version) + " (supported: "
-                    + String.join(", ", VERSIONS) + ").");
-            return null;
-        }
-        connection.touch();
-        return connection;
     }
 
     private static void cancel(McpConnection connection, Object params) {
@@ -484,120 +379,12 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
     }
 
     private static Context context(Principal principal, McpConnection connection, Object requestId) {
-        return context(principal, connection.calls, requestId);
-    }
-
-    /** The Reactor context the SDK passes on to handlers as their transport context. */
-    static Context context(Principal principal, Calls calls, Object requestId) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        if (principal != null) {
-            values.put(PRINCIPAL, principal);
-        }
-        values.put(CALLS, calls);
-        if (requestId != null) {
-            values.put(REQUEST_ID, requestId);
-        }
-        return Context.of(McpTransportContext.KEY, McpTransportContext.create(values));
-    }
-
-    private void sweep() {
-        long limit = settings.sessionIdleTimeout().toNanos();
-        long now = System.nanoTime();
-        for (McpConnection connection : new ArrayList<>(sessions.values())) {
-            if (now - connection.lastActive() > limit && sessions.remove(connection.id(), connection)) {
-                LOG.debug("MCP session {} closed after {} idle", connection.id(), settings.sessionIdleTimeout());
-                connection.close();
-            }
-        }
-    }
-
-    private boolean hostAllowed(String host) {
-        if (host == null || host.isBlank()) {
-            return false;
-        }
-        String name = hostName(host);
-        if (LOOPBACK_NAMES.contains(name)) {
-            return true;
-        }
-        for (String allowed : settings.allowedHosts()) {
-            if (allowed.equalsIgnoreCase(host) || allowed.equalsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean originAllowed(String origin) {
-        for (String allowed : settings.allowedOrigins()) {
-            if (allowed.equalsIgnoreCase(origin)) {
-                return true;
-            }
-        }
-        try {
-            URI uri = URI.create(origin);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-                    && LOOPBACK_NAMES.contains(uri.getHost().toLowerCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    /** The host part of a Host header: no port; an IPv6 literal keeps its brackets. */
-    private static String hostName(String host) {
-        String value = host.strip().toLowerCase(Locale.ROOT);
-        if (value.startsWith("[")) {
-            int end = value.indexOf(']');
-            return end < 0 ? value : value.substring(0, end + 1);
-        }
-        int colon = value.indexOf(':');
-        return colon < 0 ? value : value.substring(0, colon);
-    }
-
-    private static boolean accepts(HttpServletRequest request, String type) {
-        String accept = request.getHeader("Accept");
-        if (accept == null) {
-            return false;
-        }
-        String lower = accept.toLowerCase(Locale.ROOT);
-        return lower.contains(type) || lower.contains("*/*");
+        return TransportContext.of(principal, connection.calls, requestId);
     }
 
     private static String newStreamId() {
         byte[] bytes = new byte[9];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
-    }
-
-    private void writeJson(HttpServletResponse response, int status, Object body) throws IOException {
-        byte[] bytes = json.writeValueAsBytes(body);
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
-    }
-
-    /** An HTTP-level refusal with a JSON-RPC error body (id null: the message was not, or not yet, read). */
-    private void error(HttpServletResponse response, int status, int code, String message) throws IOException {
-        writeJson(response, status, errorMessage(null, code, message));
-    }
-
-    /** A request the transport refuses before any JSON-RPC is read: {@link #REFUSED}, and the HTTP status says why. */
-    private void refuse(HttpServletResponse response, int status, String message) throws IOException {
-        error(response, status, REFUSED, message);
-    }
-
-    /**
-     * A JSON-RPC error message, with {@code "id": null} when the request's id is unknown (the
-     * SDK's response type leaves a null id out, which JSON-RPC does not allow for errors).
-     */
-    static Map<String, Object> errorMessage(Object id, int code, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code);
-        error.put("message", message);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jsonrpc", "2.0");
-        body.put("id", id);
-        body.put("error", error);
-        return body;
     }
 }

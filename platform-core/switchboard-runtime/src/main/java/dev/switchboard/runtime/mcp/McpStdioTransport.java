@@ -127,7 +127,7 @@ final class McpStdioTransport implements McpServerTransportProvider {
                     } catch (InterruptedException e) {
                         // Stopped at the end of the drain, which answers the request.
                     } catch (ExecutionException e) {
-                        answer(request.id(), McpHttpTransport.errorMessage(request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR,
+                        answer(request.id(), McpReplies.errorMessage(request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR,
                                 "The skills could not be read: " + e.getCause()));
                     } finally {
                         calls.end(request.id(), call);
@@ -140,7 +140,7 @@ final class McpStdioTransport implements McpServerTransportProvider {
                     initialized = true;
                 }
                 try {
-                    session.handle(message).contextWrite(McpHttpTransport.context(null, calls, null)).block();
+                    session.handle(message).contextWrite(TransportContext.of(null, calls, null)).block();
                 } catch (RuntimeException e) {
                     LOG.debug("MCP stdio: a message was not handled: {}", e.toString());
                 }
@@ -150,10 +150,10 @@ final class McpStdioTransport implements McpServerTransportProvider {
 
     private void handle(McpSchema.JSONRPCRequest request) {
         try {
-            session.handle(request).contextWrite(McpHttpTransport.context(null, calls, request.id())).block();
+            session.handle(request).contextWrite(TransportContext.of(null, calls, request.id())).block();
         } catch (RuntimeException e) {
             LOG.warn("MCP stdio: {} failed: {}", request.method(), e.toString());
-            answer(request.id(), McpHttpTransport.errorMessage(request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error."));
+            answer(request.id(), McpReplies.errorMessage(request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error."));
         }
     }
 
@@ -173,7 +173,7 @@ final class McpStdioTransport implements McpServerTransportProvider {
                 String reason = initialized ? "The input ended and the call did not finish within " + drain.toMillis()
                         + " ms (shutdown.timeout)." : "The input ended before notifications/initialized, so the session never started.";
                 for (Object id : unanswered.values()) {
-                    answer(id, McpHttpTransport.errorMessage(id, McpSchema.ErrorCodes.INTERNAL_ERROR, reason));
+                    answer(id, McpReplies.errorMessage(id, McpSchema.ErrorCodes.INTERNAL_ERROR, reason));
                 }
                 // Answered: what the stopped calls would still send is dropped.
                 calls.cancelAll();

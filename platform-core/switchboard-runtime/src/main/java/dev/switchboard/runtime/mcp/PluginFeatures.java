@@ -115,9 +115,9 @@ final class PluginFeatures {
     }
 
     private Exchange exchange(McpAsyncServerExchange exchange, Object progressToken) {
-        Calls calls = (Calls) exchange.transportContext().get(McpHttpTransport.CALLS);
-        Calls.Call call = calls == null ? null : calls.get(exchange.transportContext().get(McpHttpTransport.REQUEST_ID));
-        Exchange handle = new Exchange(exchange, progressToken, call, (Principal) exchange.transportContext().get(McpHttpTransport.PRINCIPAL));
+        Calls calls = (Calls) exchange.transportContext().get(TransportContext.CALLS);
+        Calls.Call call = calls == null ? null : calls.get(exchange.transportContext().get(TransportContext.REQUEST_ID));
+        Exchange handle = new Exchange(exchange, progressToken, call, (Principal) exchange.transportContext().get(TransportContext.PRINCIPAL));
         if (call != null) {
             call.enter();
         }

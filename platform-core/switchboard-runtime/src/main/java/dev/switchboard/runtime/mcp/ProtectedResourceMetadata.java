@@ -35,7 +35,7 @@ final class ProtectedResourceMetadata implements HostEndpoint {
             return;
         }
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("resource", McpHttpTransport.baseUri(request) + McpHttpTransport.PATH);
+        metadata.put("resource", McpRequestGuard.baseUri(request) + McpHttpTransport.PATH);
         if (!authorizationServers.isEmpty()) {
             metadata.put("authorization_servers", authorizationServers);
         }
