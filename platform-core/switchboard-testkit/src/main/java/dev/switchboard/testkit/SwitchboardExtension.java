@@ -164,10 +164,31 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
     }
 
     @Override
-    public void afterEach(ExtensionContext context) {
+    public void afterEach(ExtensionContext context) throws InterruptedException {
+        checkNoRequestLeftInside(Duration.ofSeconds(10));
         if (!perClass) {
             stop();
             deleteHome();
+        }
+    }
+
+    /**
+     * The host's invariant after every test: once the test's requests are answered, no request is
+     * left inside a plugin generation (a route that started async work and never completed it
+     * would hold its plugin version from retiring for ever). Waits up to {@code patience} for stragglers.
+     */
+    void checkNoRequestLeftInside(Duration patience) throws InterruptedException {
+        if (host == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + patience.toNanos();
+        long inside;
+        while ((inside = host.plugins().activeRequests()) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(inside + " request(s) still inside plugin generations " + patience.toMillis() + " ms after the "
+                        + "test: a plugin route that started asynchronous work never completed it, so its plugin version cannot retire");
+            }
+            Thread.sleep(10);
         }
     }
 

@@ -146,6 +146,11 @@ public final class PluginManager implements AutoCloseable {
         }
     }
 
+    /** The requests inside plugin generations now, the live one and those still draining. */
+    public long activeRequests() {
+        return current.activeRequests() + retirements.activeRequests();
+    }
+
     public List<PluginView> list() {
         return views.all();
     }

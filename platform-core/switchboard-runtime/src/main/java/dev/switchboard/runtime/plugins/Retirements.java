@@ -41,6 +41,11 @@ final class Retirements {
         draining.add(generation);
     }
 
+    /** The requests still inside superseded generations. */
+    long activeRequests() {
+        return draining.stream().mapToLong(Generation::activeRequests).sum();
+    }
+
     /** Retires these units once every generation superseded so far has drained. */
     void retire(List<PluginUnit> units) {
         if (units.isEmpty()) {
