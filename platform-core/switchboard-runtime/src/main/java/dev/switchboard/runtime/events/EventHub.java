@@ -474,23 +474,18 @@ public final class EventHub implements Events, AutoCloseable {
         }
     }
 
-    /** A description of every topic, for {@code GET /api/events/topics}. */
-    List<Map<String, Object>> describeTopics() {
+    /** Every topic, for {@code GET /api/events/topics}. */
+    List<TopicView> describeTopics() {
         lock.lock();
         try {
-            List<Map<String, Object>> described = new ArrayList<>();
+            List<TopicView> described = new ArrayList<>();
             Instant now = clock.instant();
             for (String name : new TreeSet<>(topics.keySet())) {
                 Topic topic = topics.get(name);
                 topic.trim(limits, now);
-                Map<String, Object> map = new LinkedHashMap<>();
-                map.put("name", name);
-                map.put("streams", topic.streamCount());
-                map.put("kept", topic.historySize());
-                map.put("keptBytes", topic.historyBytes());
-                map.put("oldestKeptId", topic.oldest() == null ? null : topic.oldest().event().id());
-                map.put("latestKeptId", topic.newest() == null ? null : topic.newest().event().id());
-                described.add(map);
+                described.add(new TopicView(name, topic.streamCount(), topic.historySize(), topic.historyBytes(),
+                        topic.oldest() == null ? null : topic.oldest().event().id(),
+                        topic.newest() == null ? null : topic.newest().event().id()));
             }
             return described;
         } finally {
@@ -498,21 +493,14 @@ public final class EventHub implements Events, AutoCloseable {
         }
     }
 
-    /** A description of every open stream, for {@code GET /admin/streams}. */
-    List<Map<String, Object>> describeStreams() {
+    /** Every open stream, for {@code GET /admin/streams}. */
+    List<StreamView> describeStreams() {
         lock.lock();
         try {
-            List<Map<String, Object>> described = new ArrayList<>();
+            List<StreamView> described = new ArrayList<>();
             for (EventStream stream : streams) {
-                Map<String, Object> map = new LinkedHashMap<>();
-                map.put("number", stream.number());
-                map.put("principal", stream.principal().id());
-                map.put("topics", stream.topics());
-                map.put("allSubjects", stream.wide());
-                map.put("openedAt", stream.openedAt().toString());
-                map.put("lastWriteAt", Instant.ofEpochMilli(stream.lastWriteMillis()).toString());
-                map.put("queued", stream.queued());
-                described.add(map);
+                described.add(new StreamView(stream.number(), stream.principal().id(), stream.topics(), stream.wide(),
+                        stream.openedAt().toString(), Instant.ofEpochMilli(stream.lastWriteMillis()).toString(), stream.queued()));
             }
             return described;
         } finally {

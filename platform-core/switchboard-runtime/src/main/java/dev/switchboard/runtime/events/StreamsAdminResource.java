@@ -26,7 +26,7 @@ public final class StreamsAdminResource {
     }
 
     @GET
-    public List<Map<String, Object>> list() {
+    public List<StreamView> list() {
         return hub.describeStreams();
     }
 

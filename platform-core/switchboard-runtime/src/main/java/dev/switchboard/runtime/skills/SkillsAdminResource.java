@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code GET /admin/skills}: every skill loaded, whoever may call it, and every skill folder or
@@ -25,18 +26,17 @@ public final class SkillsAdminResource {
         this.registry = registry;
     }
 
+    /** A loaded skill as {@code GET /admin/skills} lists it; {@code source} is {@code folder <name>} or {@code plugin}. */
+    public record SkillEntry(String name, String version, String runtime, String source, String contentHash, Set<String> roles) {
+    }
+
     @GET
     public Map<String, Object> list() {
-        List<Map<String, Object>> loaded = new ArrayList<>();
+        List<SkillEntry> loaded = new ArrayList<>();
         for (SkillManifest skill : registry.list()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("name", skill.name());
-            entry.put("version", skill.version());
-            entry.put("runtime", skill.runtime().name().toLowerCase());
-            entry.put("source", skill.folder() != null ? "folder " + skill.folder().getFileName() : "plugin");
-            entry.put("contentHash", skill.contentHash());
-            entry.put("roles", skill.roles());
-            loaded.add(entry);
+            loaded.add(new SkillEntry(skill.name(), skill.version(), skill.runtime().name().toLowerCase(),
+                    skill.folder() != null ? "folder " + skill.folder().getFileName() : "plugin", skill.contentHash(),
+                    skill.roles()));
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("skills", loaded);
