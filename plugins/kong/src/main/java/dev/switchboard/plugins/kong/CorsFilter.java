@@ -2,7 +2,7 @@ package dev.switchboard.plugins.kong;
 
 import dev.switchboard.api.GatewayChain;
 import dev.switchboard.api.GatewayExchange;
-import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.plugins.kong.policy.Policy;
 import dev.switchboard.plugins.kong.policy.CorsConf;
 
 import java.util.Optional;
@@ -13,32 +13,14 @@ import java.util.regex.Pattern;
  * authentication runs, and adds the CORS headers to every other answer, refusals included, so a
  * browser can read a 401 or a 429.
  */
-final class CorsFilter implements GatewayFilter {
-
-    private final Gateway gateway;
+final class CorsFilter extends PolicyFilter<CorsConf> {
 
     CorsFilter(Gateway gateway) {
-        this.gateway = gateway;
+        super(gateway, "cors", CorsConf.class, 2000);
     }
 
     @Override
-    public int priority() {
-        return 2000;
-    }
-
-    @Override
-    public String name() {
-        return "kong-cors";
-    }
-
-    @Override
-    public void filter(GatewayExchange exchange, GatewayChain chain) throws Exception {
-        Optional<CorsConf> found = gateway.match(exchange).flatMap(m -> m.plugin("cors", CorsConf.class));
-        if (found.isEmpty()) {
-            chain.proceed();
-            return;
-        }
-        CorsConf conf = found.get();
+    protected void filter(GatewayExchange exchange, GatewayChain chain, CorsConf conf, Policy.Match match) throws Exception {
         boolean preflight = exchange.method().equals("OPTIONS") && exchange.header("Access-Control-Request-Method").isPresent();
         boolean allowAll = origin(exchange, conf);
         credentials(exchange, conf, allowAll);

@@ -5,20 +5,15 @@ import dev.switchboard.plugins.kong.jwt.JwksSource;
 import dev.switchboard.plugins.kong.jwt.KongJwt;
 import dev.switchboard.plugins.kong.jwt.VerifiedTokens;
 import dev.switchboard.plugins.kong.policy.Policy;
-import dev.switchboard.plugins.kong.policy.RateLimitConf;
-import dev.switchboard.plugins.kong.ratelimit.Counters;
-import dev.switchboard.plugins.kong.ratelimit.LocalCounters;
-import dev.switchboard.plugins.kong.ratelimit.RedisCounters;
 
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
- * What the plugin's filters share: the policy in force, the local rate-limit counters, the
- * configuration and the clock. One per plugin version; a reload of the policy file swaps the
+ * What the plugin's filters share: the policy in force (and the match of each request against
+ * it), the rate-limit counters, the identity providers' key sets, the configuration and the clock. One per plugin version; a reload of the policy file swaps the
  * policy under it, while requests already inside the chain finish with the one they matched.
  */
 final class Gateway {
@@ -34,16 +29,17 @@ final class Gateway {
 
     final KongConfig config;
     final Clock clock;
-    final LocalCounters local = new LocalCounters();
     final VerifiedTokens verifiedTokens;
-    private final Map<RateLimitConf.Redis, RedisCounters> redis = new ConcurrentHashMap<>();
+    final RateLimitCounters counters;
     private final PolicySource source;
 
     private final List<AddressRange> trustedProxies;
 
-    Gateway(KongConfig config, PolicySource source, Clock clock) {
+    /** @param source the policy file, or null when none is configured (every request passes) */
+    Gateway(KongConfig config, PolicySource source, RateLimitCounters counters, Clock clock) {
         this.config = config;
         this.source = source;
+        this.counters = counters;
         this.clock = clock;
         this.verifiedTokens = new VerifiedTokens(config.verifiedTokenCache());
         try {
@@ -109,33 +105,6 @@ final class Gateway {
         return match;
     }
 
-    /** The counters a rate-limiting config uses: this process's, or a Redis server's (one client per server). */
-    Counters counters(RateLimitConf conf) {
-        return conf.redis() == null ? local : redis.computeIfAbsent(conf.redis(), RedisCounters::new);
-    }
-
-    /** Closes the Redis clients of servers the policy in force no longer names. */
-    void retainRedisOfPolicy() {
-        java.util.Set<RateLimitConf.Redis> named = new java.util.HashSet<>();
-        policy().ifPresent(p -> p.allPlugins().forEach(plugin -> {
-            if (plugin instanceof RateLimitConf limits && limits.redis() != null) {
-                named.add(limits.redis());
-            }
-        }));
-        redis.entrySet().removeIf(entry -> {
-            if (named.contains(entry.getKey())) {
-                return false;
-            }
-            entry.getValue().close();
-            return true;
-        });
-    }
-
-    /** The Redis-backed counters of a server the policy names, for the health check. */
-    RedisCounters redis(RateLimitConf.Redis server) {
-        return redis.computeIfAbsent(server, RedisCounters::new);
-    }
-
     /** The identity providers' key sets of {@code kong.jwks}, by key claim value, with their consumer names. */
     private final Map<String, Map.Entry<JwksSource, String>> jwks = new java.util.LinkedHashMap<>();
 
@@ -158,8 +127,7 @@ final class Gateway {
 
     void close() {
         jwks.values().forEach(entry -> entry.getKey().close());
-        local.close();
-        redis.values().forEach(RedisCounters::close);
+        counters.close();
         if (source != null) {
             source.close();
         }

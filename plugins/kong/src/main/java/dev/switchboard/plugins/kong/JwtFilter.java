@@ -2,9 +2,9 @@ package dev.switchboard.plugins.kong;
 
 import dev.switchboard.api.GatewayChain;
 import dev.switchboard.api.GatewayExchange;
-import dev.switchboard.api.GatewayFilter;
 import dev.switchboard.api.Principal;
 import dev.switchboard.plugins.kong.jwt.KongJwt;
+import dev.switchboard.plugins.kong.policy.Policy;
 import dev.switchboard.plugins.kong.policy.Consumer;
 import dev.switchboard.plugins.kong.policy.JwtConf;
 import dev.switchboard.plugins.kong.policy.JwtCredential;
@@ -19,39 +19,25 @@ import java.util.Set;
  * core (event isolation, job ownership, skill and MCP tool visibility) and, as behind Kong, the
  * {@code X-Consumer-*} and {@code X-Credential-Identifier} headers to the route.
  */
-final class JwtFilter implements GatewayFilter {
+final class JwtFilter extends PolicyFilter<JwtConf> {
 
     static final String CONTENT_TYPE = "application/json; charset=utf-8";
 
-    private final Gateway gateway;
-
     JwtFilter(Gateway gateway) {
-        this.gateway = gateway;
+        super(gateway, "jwt", JwtConf.class, 1450);
     }
 
     @Override
-    public int priority() {
-        return 1450;
-    }
-
-    @Override
-    public String name() {
-        return "kong-jwt";
-    }
-
-    @Override
-    public void filter(GatewayExchange exchange, GatewayChain chain) throws Exception {
-        Optional<JwtConf> found = gateway.match(exchange).flatMap(m -> m.plugin("jwt", JwtConf.class));
-        if (found.isEmpty() || !found.get().runOnPreflight() && exchange.method().equals("OPTIONS")
+    protected void filter(GatewayExchange exchange, GatewayChain chain, JwtConf conf, Policy.Match match) throws Exception {
+        if (!conf.runOnPreflight() && exchange.method().equals("OPTIONS")
                 || exchange.attribute(Gateway.PROXY_AUTHENTICATED).isPresent() || tokenEndpoint(exchange)) {
             // Behind a trusted Kong that authenticated the request already, its word stands.
             chain.proceed();
             return;
         }
-        JwtConf conf = found.get();
         double now = gateway.clock.millis() / 1000.0;
         KongJwt.Result result = KongJwt.authenticate(exchange, conf, gateway.policy().orElseThrow(), gateway::externalKeys, gateway.verifiedTokens, now,
-                gateway.config.clockSkew());
+                gateway.config.clockSkew().toSeconds());
         switch (result) {
             case KongJwt.Authenticated ok -> {
                 Consumer consumer = issuedTo(ok).orElse(ok.consumer());

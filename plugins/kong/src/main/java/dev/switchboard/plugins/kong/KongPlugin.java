@@ -18,37 +18,28 @@ import java.time.Clock;
 @Extension
 public final class KongPlugin implements SwitchboardPlugin {
 
+    private RateLimitCounters counters;
     private Gateway gateway;
     private KongAdmin admin;
 
     @Override
     public void start(Platform platform) throws Exception {
-        KongConfig config = platform.config().bind(KongConfig.class);
+        KongConfig config = platform.config().bind(KongConfig.class).check();
+        counters = new RateLimitCounters();
         PolicySource source = null;
-        java.util.concurrent.atomic.AtomicReference<Gateway> sourceGateway = null;
         if (!config.declarativeConfig().isBlank()) {
             Path file = Path.of(config.declarativeConfig());
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("kong.declarative_config: no file at " + file.toAbsolutePath());
             }
-            java.util.concurrent.atomic.AtomicReference<Gateway> live = new java.util.concurrent.atomic.AtomicReference<>();
-            // Redis clients of servers the new policy no longer names are closed.
-            source = new PolicySource(file, platform.log(), platform.schemas(), () -> {
-                Gateway current = live.get();
-                if (current != null) {
-                    current.retainRedisOfPolicy();
-                }
-            });
-            sourceGateway = live;
+            // Redis clients of servers a new policy no longer names are closed.
+            source = new PolicySource(file, platform.log(), platform.schemas(), counters::policyChanged);
             if (!source.reload()) {
                 // The first read has no previous policy to fall back on: the plugin fails alone.
                 throw new IllegalArgumentException("kong.declarative_config: " + source.state().error());
             }
         }
-        gateway = new Gateway(config, source, Clock.systemUTC());
-        if (sourceGateway != null) {
-            sourceGateway.set(gateway);
-        }
+        gateway = new Gateway(config, source, counters, Clock.systemUTC());
         if (source != null) {
             // With a policy in force, identity comes from it alone (the jwt filter, a trusted Kong),
             // never from the host's loopback development principal, which would otherwise make
@@ -56,8 +47,7 @@ public final class KongPlugin implements SwitchboardPlugin {
             platform.ownAuthentication();
         }
         for (KongConfig.Jwks jwks : config.jwks()) {
-            JwksSource keys = new JwksSource(jwksUri(jwks.uri()), java.time.Duration.ofSeconds(jwks.refresh()),
-                    java.time.Duration.ofMillis(jwks.timeout()), Clock.systemUTC(), platform.log());
+            JwksSource keys = new JwksSource(jwksUri(jwks.uri()), jwks.refresh(), jwks.timeout(), Clock.systemUTC(), platform.log());
             gateway.addJwks(jwks.key(), keys, jwks.consumer());
             keys.start();
         }
@@ -68,7 +58,7 @@ public final class KongPlugin implements SwitchboardPlugin {
         platform.filter(new RequestSizeFilter(gateway));
         platform.filter(new RateLimitFilter(gateway, platform.log()));
         admin = config.adminUrl().isBlank() ? null
-                : new KongAdmin(config.adminUrl(), java.time.Duration.ofMillis(config.adminTimeout()));
+                : new KongAdmin(config.adminUrl(), config.adminTimeout());
         KongStatus status = new KongStatus(gateway, platform.plugin().version(), admin);
         platform.jaxrs(status);
         platform.healthCheck("gateway", status::health);
@@ -105,6 +95,9 @@ public final class KongPlugin implements SwitchboardPlugin {
     public void stop() {
         if (gateway != null) {
             gateway.close();
+        } else if (counters != null) {
+            // start() failed before the gateway that owns them was made.
+            counters.close();
         }
         if (admin != null) {
             admin.close();

@@ -86,7 +86,7 @@ public final class KongStatus {
         details.put("jwt_credentials", policy.credentials().size());
         details.put("routes", policy.routes().size());
         details.put("plugins", new TreeSet<>(policy.allPlugins().stream().map(PluginConf::name).toList()));
-        details.put("local_rate_limit_callers", gateway.local.size());
+        details.put("local_rate_limit_callers", gateway.counters.localCallers());
         Health.Status status = Health.Status.UP;
         boolean degradedByJwks = false;
         java.util.List<Map<String, Object>> servers = new java.util.ArrayList<>();
@@ -104,7 +104,7 @@ public final class KongStatus {
             java.util.concurrent.CompletableFuture<Double> ping = new java.util.concurrent.CompletableFuture<>();
             Thread.ofVirtual().name("kong-redis-ping").start(() -> {
                 try {
-                    ping.complete(gateway.redis(server).ping());
+                    ping.complete(gateway.counters.redis(server).ping());
                 } catch (Exception e) {
                     ping.completeExceptionally(e);
                 }

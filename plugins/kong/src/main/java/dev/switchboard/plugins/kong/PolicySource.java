@@ -16,6 +16,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -36,11 +37,12 @@ final class PolicySource implements AutoCloseable {
     private final Logger log;
     private final Schemas schemas;
     private final AtomicReference<State> state = new AtomicReference<>(new State(null, null, null, null, null));
-    private final Runnable onChange;
+    private final Consumer<Policy> onChange;
     private WatchService watcher;
     private Thread thread;
 
-    PolicySource(Path file, Logger log, Schemas schemas, Runnable onChange) {
+    /** @param onChange told of every policy that comes into force, the first included */
+    PolicySource(Path file, Logger log, Schemas schemas, Consumer<Policy> onChange) {
         this.file = file.toAbsolutePath().normalize();
         this.log = log;
         this.schemas = schemas;
@@ -85,7 +87,7 @@ final class PolicySource implements AutoCloseable {
                         + "checked; set ssl_verify: true", redis));
         log.info("Kong policy {} loaded: {} consumers, {} JWT credentials, {} routes, global plugins {}", file,
                 policy.consumerList().size(), policy.credentials().size(), policy.routes().size(), policy.global().keySet());
-        onChange.run();
+        onChange.accept(policy);
         return true;
     }
 

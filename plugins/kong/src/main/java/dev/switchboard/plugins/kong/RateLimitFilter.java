@@ -3,7 +3,6 @@ package dev.switchboard.plugins.kong;
 import dev.switchboard.api.AuthenticationException;
 import dev.switchboard.api.GatewayChain;
 import dev.switchboard.api.GatewayExchange;
-import dev.switchboard.api.GatewayFilter;
 import dev.switchboard.api.Principal;
 import dev.switchboard.plugins.kong.policy.Consumer;
 import dev.switchboard.plugins.kong.policy.JwtCredential;
@@ -27,40 +26,22 @@ import java.util.concurrent.ThreadLocalRandom;
  * a long-lived event stream counts once, at connect. Counters are scoped like Kong's, by route
  * and service, so a global limit applies to each route separately.
  */
-final class RateLimitFilter implements GatewayFilter {
+final class RateLimitFilter extends PolicyFilter<RateLimitConf> {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final Gateway gateway;
     private final Logger log;
 
     RateLimitFilter(Gateway gateway, Logger log) {
-        this.gateway = gateway;
+        super(gateway, "rate-limiting", RateLimitConf.class, 910);
         this.log = log;
     }
 
     @Override
-    public int priority() {
-        return 910;
-    }
-
-    @Override
-    public String name() {
-        return "kong-rate-limiting";
-    }
-
-    @Override
-    public void filter(GatewayExchange exchange, GatewayChain chain) throws Exception {
-        Optional<Policy.Match> match = gateway.match(exchange);
-        Optional<RateLimitConf> found = match.flatMap(m -> m.plugin("rate-limiting", RateLimitConf.class));
-        if (found.isEmpty()) {
-            chain.proceed();
-            return;
-        }
-        RateLimitConf conf = found.get();
+    protected void filter(GatewayExchange exchange, GatewayChain chain, RateLimitConf conf, Policy.Match match) throws Exception {
         Instant now = gateway.clock.instant();
-        String key = match.get().routeName() + "|" + match.get().serviceName() + "|" + conf.limitBy() + ":" + identifier(exchange, conf, match.get());
-        Counters counters = gateway.counters(conf);
+        String key = match.routeName() + "|" + match.serviceName() + "|" + conf.limitBy() + ":" + identifier(exchange, conf, match);
+        Counters counters = gateway.counters.of(conf);
         Map<Period, Long> before;
         try {
             before = counters.hit(key, conf.limits(), now);

@@ -2,7 +2,7 @@ package dev.switchboard.plugins.kong;
 
 import dev.switchboard.api.GatewayChain;
 import dev.switchboard.api.GatewayExchange;
-import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.plugins.kong.policy.Policy;
 import dev.switchboard.plugins.kong.policy.RequestSizeConf;
 
 import java.util.Optional;
@@ -14,32 +14,14 @@ import java.util.Optional;
  * limit plus one byte (which the route then reads as if nothing happened; the host's
  * {@code limits.max_request_body} bounds what is held).
  */
-final class RequestSizeFilter implements GatewayFilter {
-
-    private final Gateway gateway;
+final class RequestSizeFilter extends PolicyFilter<RequestSizeConf> {
 
     RequestSizeFilter(Gateway gateway) {
-        this.gateway = gateway;
+        super(gateway, "request-size-limiting", RequestSizeConf.class, 951);
     }
 
     @Override
-    public int priority() {
-        return 951;
-    }
-
-    @Override
-    public String name() {
-        return "kong-request-size-limiting";
-    }
-
-    @Override
-    public void filter(GatewayExchange exchange, GatewayChain chain) throws Exception {
-        Optional<RequestSizeConf> found = gateway.match(exchange).flatMap(m -> m.plugin("request-size-limiting", RequestSizeConf.class));
-        if (found.isEmpty()) {
-            chain.proceed();
-            return;
-        }
-        RequestSizeConf conf = found.get();
+    protected void filter(GatewayExchange exchange, GatewayChain chain, RequestSizeConf conf, Policy.Match match) throws Exception {
         Optional<String> length = exchange.header("Content-Length");
         if (length.isPresent() && length.get().strip().matches("\\d{1,18}")) {
             if (Long.parseLong(length.get().strip()) > conf.limitBytes()) {

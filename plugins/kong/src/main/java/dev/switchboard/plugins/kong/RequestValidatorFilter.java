@@ -2,7 +2,6 @@ package dev.switchboard.plugins.kong;
 
 import dev.switchboard.api.GatewayChain;
 import dev.switchboard.api.GatewayExchange;
-import dev.switchboard.api.GatewayFilter;
 import dev.switchboard.api.Schemas;
 import dev.switchboard.plugins.kong.policy.Policy;
 import dev.switchboard.plugins.kong.policy.RequestValidatorConf;
@@ -29,41 +28,22 @@ import java.util.regex.Pattern;
  * pointer of where it is ({@code /body/age}, {@code /query/page}, {@code /headers/x-trace},
  * {@code /path/id}). Nothing reaches the route.
  */
-final class RequestValidatorFilter implements GatewayFilter {
+final class RequestValidatorFilter extends PolicyFilter<RequestValidatorConf> {
 
     /** The largest body read for validation; a larger one is refused with 413. */
     static final int MAX_BODY = 8 * 1024 * 1024;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final Gateway gateway;
-
     RequestValidatorFilter(Gateway gateway) {
-        this.gateway = gateway;
+        super(gateway, "request-validator", RequestValidatorConf.class, 999);
     }
 
     @Override
-    public int priority() {
-        return 999;
-    }
-
-    @Override
-    public String name() {
-        return "kong-request-validator";
-    }
-
-    @Override
-    public void filter(GatewayExchange exchange, GatewayChain chain) throws Exception {
-        Optional<Policy.Match> match = gateway.match(exchange);
-        Optional<RequestValidatorConf> found = match.flatMap(m -> m.plugin("request-validator", RequestValidatorConf.class));
-        if (found.isEmpty()) {
-            chain.proceed();
-            return;
-        }
-        RequestValidatorConf conf = found.get();
+    protected void filter(GatewayExchange exchange, GatewayChain chain, RequestValidatorConf conf, Policy.Match match) throws Exception {
         List<Schemas.Violation> violations = new ArrayList<>();
         for (RequestValidatorConf.Parameter parameter : conf.parameters()) {
-            parameter(exchange, match.get().route(), parameter, violations);
+            parameter(exchange, match.route(), parameter, violations);
         }
         if (conf.bodySchema() != null) {
             Optional<Long> length = exchange.header("Content-Length").filter(v -> v.strip().matches("\\d{1,18}")).map(v -> Long.parseLong(v.strip()));

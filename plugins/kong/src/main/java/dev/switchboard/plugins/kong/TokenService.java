@@ -93,7 +93,7 @@ final class TokenService {
         if (!entry.used().compareAndSet(false, true)) {
             // Every refresh token of this login goes, and the family stays revoked as long as any
             // of its tokens could still be presented.
-            revokedFamilies.put(entry.family(), now + config.tokens().refreshTtl() * 1000L);
+            revokedFamilies.put(entry.family(), now + config.tokens().refreshTtl().toMillis());
             refreshTokens.values().removeIf(other -> other.family().equals(entry.family()));
             throw new TokenException(401, "invalid_grant",
                     "The refresh token was already used, so it may have been stolen: every token of this login is revoked; log in again.");
@@ -125,13 +125,13 @@ final class TokenService {
         claims.put(config.rolesClaim(), consumer.groups());
         claims.put("iat", now / 1000);
         claims.put("nbf", now / 1000);
-        claims.put("exp", now / 1000 + tokens.accessTtl());
+        claims.put("exp", now / 1000 + tokens.accessTtl().toSeconds());
         claims.put("jti", newId());
         Map<String, Object> header = Map.of("alg", credential.algorithm().name(), "typ", "JWT");
         String access = Signatures.sign(credential.algorithm(), key.get(), JSON.writeValueAsString(header), JSON.writeValueAsString(claims));
         String refresh = newId() + newId();
-        refreshTokens.put(hash(refresh), new Refresh(family, consumer.id(), now + tokens.refreshTtl() * 1000L, new AtomicBoolean()));
-        return new Issued(access, tokens.accessTtl(), refresh, tokens.refreshTtl());
+        refreshTokens.put(hash(refresh), new Refresh(family, consumer.id(), now + tokens.refreshTtl().toMillis(), new AtomicBoolean()));
+        return new Issued(access, tokens.accessTtl().toSeconds(), refresh, tokens.refreshTtl().toSeconds());
     }
 
     private String newId() {

@@ -111,7 +111,7 @@ final class TrustedProxyFilter implements GatewayFilter {
         }
         exchange.header("X-Credential-Identifier").ifPresent(key -> attributes.put("credential", key));
         KongJwt.Result verified = KongJwt.authenticate(exchange, jwt, policy, gateway::externalKeys, gateway.verifiedTokens,
-                gateway.clock.millis() / 1000.0, gateway.config.clockSkew());
+                gateway.clock.millis() / 1000.0, gateway.config.clockSkew().toSeconds());
         if (verified instanceof KongJwt.Authenticated ok && ok.consumer().equals(consumer)) {
             Set<String> roles = Claims.roles(ok.claims(), gateway.config);
             roles.addAll(consumer.groups());
