@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BadPluginsIT {
 
     @RegisterExtension
-    static SwitchboardExtension switchboard = SwitchboardExtension.builder().build();
+    static SwitchboardExtension switchboard = SwitchboardExtension.builder().leaksExpected().build();
 
     @TempDir
     static Path jars;
@@ -117,20 +117,23 @@ class BadPluginsIT {
 
     @Test
     void usesALibraryOfTheHostItDoesNotBundle() throws Exception {
-        Path jar = Fixtures.startingWith("peeker", "Peeker", """
-                platform.log().info("blank: {}", org.eclipse.jetty.util.StringUtil.isBlank(""));
-                """).classpath(jarOf(org.eclipse.jetty.util.StringUtil.class)).build(jars);
-        PluginStatus view = deployAndAwaitFailure(jar, "peeker.jar", "peeker");
+        PluginStatus view = deployAndAwaitFailure(usingJettysStringUtil("peeker", false), "peeker.jar", "peeker");
         assertThat(view.reason()).startsWith("Peeker.start() failed: NoClassDefFoundError: org/eclipse/jetty/util/StringUtil");
     }
 
     @Test
     void bundlesItsOwnCopyOfALibraryTheHostAlsoHas() throws Exception {
-        Path jar = Fixtures.startingWith("bringer", "Bringer", """
-                platform.log().info("blank: {}", org.eclipse.jetty.util.StringUtil.isBlank(""));
-                """).classpath(jarOf(org.eclipse.jetty.util.StringUtil.class)).bundle(org.eclipse.jetty.util.StringUtil.class).build(jars);
-        switchboard.deploy(jar, "bringer.jar");
+        switchboard.deploy(usingJettysStringUtil("bringer", true), "bringer.jar");
         switchboard.awaitState("bringer", PluginState.STARTED, "1.0.0");
+    }
+
+    /** A plugin whose start() calls Jetty's StringUtil, a class the host has on its class path. */
+    private Path usingJettysStringUtil(String id, boolean bundled) throws Exception {
+        String className = Character.toUpperCase(id.charAt(0)) + id.substring(1);
+        PluginJarBuilder builder = Fixtures.startingWith(id, className, """
+                platform.log().info("blank: {}", org.eclipse.jetty.util.StringUtil.isBlank(""));
+                """).classpath(jarOf(org.eclipse.jetty.util.StringUtil.class));
+        return (bundled ? builder.bundle(org.eclipse.jetty.util.StringUtil.class) : builder).build(jars);
     }
 
     private static Path jarOf(Class<?> type) throws Exception {
