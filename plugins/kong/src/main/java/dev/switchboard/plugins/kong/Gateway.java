@@ -1,20 +1,19 @@
 package dev.switchboard.plugins.kong;
 
 import dev.switchboard.api.GatewayExchange;
-import dev.switchboard.plugins.kong.jwt.JwksSource;
 import dev.switchboard.plugins.kong.jwt.KongJwt;
 import dev.switchboard.plugins.kong.jwt.VerifiedTokens;
 import dev.switchboard.plugins.kong.policy.Policy;
 
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the plugin's filters share: the policy in force (and the match of each request against
- * it), the rate-limit counters, the identity providers' key sets, the configuration and the clock. One per plugin version; a reload of the policy file swaps the
- * policy under it, while requests already inside the chain finish with the one they matched.
+ * What one plugin version's filters share: the policy in force (and each request's match against
+ * it), and the parts that keep state across requests: the rate-limit counters, the trusted proxies,
+ * the identity providers' key sets, the verified-token cache; with the configuration and the clock.
+ * A reload of the policy file swaps the policy under it, while requests already inside the chain
+ * finish with the one they matched.
  */
 final class Gateway {
 
@@ -32,8 +31,8 @@ final class Gateway {
     final VerifiedTokens verifiedTokens;
     final RateLimitCounters counters;
     private final PolicySource source;
-
-    private final List<AddressRange> trustedProxies;
+    final TrustedProxies trustedProxies;
+    final IdentityProviders identityProviders = new IdentityProviders();
 
     /** @param source the policy file, or null when none is configured (every request passes) */
     Gateway(KongConfig config, PolicySource source, RateLimitCounters counters, Clock clock) {
@@ -42,47 +41,7 @@ final class Gateway {
         this.counters = counters;
         this.clock = clock;
         this.verifiedTokens = new VerifiedTokens(config.verifiedTokenCache());
-        try {
-            this.trustedProxies = config.trustedProxies().stream().map(AddressRange::parse).toList();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("kong.trusted_proxies: " + e.getMessage(), e);
-        }
-    }
-
-    /** Whether {@code address} is one of {@code kong.trusted_proxies}. */
-    boolean trustedProxy(String address) {
-        for (AddressRange range : trustedProxies) {
-            if (range.contains(address)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * The client's address: the connection's, or behind trusted proxies the nearest address in
-     * {@code X-Forwarded-For} that is not itself a trusted proxy.
-     */
-    String clientAddress(GatewayExchange exchange) {
-        String address = exchange.remoteAddress();
-        if (!trustedProxy(address)) {
-            return address;
-        }
-        List<String> hops = new java.util.ArrayList<>();
-        for (String header : exchange.headers("X-Forwarded-For")) {
-            for (String hop : header.split(",")) {
-                if (!hop.isBlank()) {
-                    hops.add(hop.strip());
-                }
-            }
-        }
-        for (int i = hops.size() - 1; i >= 0; i--) {
-            if (!trustedProxy(hops.get(i))) {
-                return hops.get(i);
-            }
-            address = hops.get(i);
-        }
-        return address;
+        this.trustedProxies = new TrustedProxies(config.trustedProxies());
     }
 
     Optional<PolicySource> source() {
@@ -105,28 +64,13 @@ final class Gateway {
         return match;
     }
 
-    /** The identity providers' key sets of {@code kong.jwks}, by key claim value, with their consumer names. */
-    private final Map<String, Map.Entry<JwksSource, String>> jwks = new java.util.LinkedHashMap<>();
-
-    void addJwks(String key, JwksSource source, String consumer) {
-        jwks.put(key, Map.entry(source, consumer));
-    }
-
     /** The key set for a key claim value, if {@code kong.jwks} names one and its consumer is in the policy. */
     Optional<KongJwt.ExternalKeys> externalKeys(String keyClaim) {
-        Map.Entry<JwksSource, String> entry = jwks.get(keyClaim);
-        if (entry == null) {
-            return Optional.empty();
-        }
-        return policy().map(p -> p.consumers().get(entry.getValue())).map(consumer -> new KongJwt.ExternalKeys(entry.getKey(), consumer));
-    }
-
-    Map<String, Map.Entry<JwksSource, String>> jwks() {
-        return jwks;
+        return policy().flatMap(policy -> identityProviders.keysFor(keyClaim, policy));
     }
 
     void close() {
-        jwks.values().forEach(entry -> entry.getKey().close());
+        identityProviders.close();
         counters.close();
         if (source != null) {
             source.close();

@@ -47,8 +47,8 @@ public final class KongPlugin implements SwitchboardPlugin {
             platform.ownAuthentication();
         }
         for (KongConfig.Jwks jwks : config.jwks()) {
-            JwksSource keys = new JwksSource(jwksUri(jwks.uri()), jwks.refresh(), jwks.timeout(), Clock.systemUTC(), platform.log());
-            gateway.addJwks(jwks.key(), keys, jwks.consumer());
+            JwksSource keys = new JwksSource(IdentityProviders.uri(jwks.uri()), jwks.refresh(), jwks.timeout(), Clock.systemUTC(), platform.log());
+            gateway.identityProviders.add(jwks.key(), keys, jwks.consumer());
             keys.start();
         }
         platform.filter(new TrustedProxyFilter(gateway));
@@ -73,22 +73,6 @@ public final class KongPlugin implements SwitchboardPlugin {
         platform.log().info("kong {}: {}", platform.plugin().version(), source == null
                 ? "inactive (no kong.declarative_config): every request passes through"
                 : "policy " + source.file() + (config.watch() ? ", watched" : ""));
-    }
-
-    /** A key set's URL: https, or http on a loopback address only (keys must not travel in the clear). */
-    private static java.net.URI jwksUri(String text) {
-        java.net.URI uri;
-        try {
-            uri = java.net.URI.create(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("kong.jwks: not a URL: " + text);
-        }
-        boolean loopback = uri.getHost() != null && (uri.getHost().equals("localhost") || uri.getHost().equals("127.0.0.1")
-                || uri.getHost().equals("[::1]"));
-        if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()) && loopback)) {
-            throw new IllegalArgumentException("kong.jwks: " + text + " must be an https:// URL (http:// only on loopback)");
-        }
-        return uri;
     }
 
     @Override

@@ -130,16 +130,17 @@ public final class KongStatus {
         if (!servers.isEmpty()) {
             details.put("redis", servers);
         }
-        if (!gateway.jwks().isEmpty()) {
+        Map<String, IdentityProviders.Provider> providers = gateway.identityProviders.all();
+        if (!providers.isEmpty()) {
             List<Map<String, Object>> sets = new ArrayList<>();
-            gateway.jwks().forEach((key, entry) -> {
-                Map<String, Object> report = new LinkedHashMap<>(entry.getKey().status());
+            providers.forEach((key, provider) -> {
+                Map<String, Object> report = new LinkedHashMap<>(provider.keys().status());
                 report.put("key", key);
-                report.put("consumer", entry.getValue());
+                report.put("consumer", provider.consumer());
                 sets.add(report);
             });
             details.put("jwks", sets);
-            if (gateway.jwks().values().stream().anyMatch(entry -> !entry.getKey().ready())) {
+            if (providers.values().stream().anyMatch(provider -> !provider.keys().ready())) {
                 status = worse(status, Health.Status.DEGRADED);
                 degradedByJwks = true;
             }

@@ -82,7 +82,7 @@ final class RateLimitFilter extends PolicyFilter<RateLimitConf> {
             default -> null;
         };
         // The client's address only when nothing else identifies the caller (it walks X-Forwarded-For).
-        return id != null ? id : "ip:" + gateway.clientAddress(exchange);
+        return id != null ? id : "ip:" + gateway.trustedProxies.clientAddress(exchange);
     }
 
     /** A principal established by another authenticator (not a Kong consumer); an invalid credential counts as none. */

@@ -52,7 +52,7 @@ final class TrustedProxyFilter implements GatewayFilter {
             return;
         }
         Optional<JwtConf> jwt = gateway.match(exchange).flatMap(m -> m.plugin("jwt", JwtConf.class));
-        Optional<Consumer> consumer = jwt.isPresent() && gateway.trustedProxy(exchange.remoteAddress())
+        Optional<Consumer> consumer = jwt.isPresent() && gateway.trustedProxies.contains(exchange.remoteAddress())
                 ? kongConsumer(exchange, policy.get(), jwt.get()) : Optional.empty();
         if (consumer.isEmpty()) {
             // Not Kong's word: from elsewhere, or on a route where Kong's jwt plugin does not run
