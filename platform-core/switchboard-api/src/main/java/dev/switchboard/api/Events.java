@@ -45,6 +45,7 @@ public interface Events {
      * delivery demands anyway).
      *
      * @throws IllegalArgumentException when a topic is not a valid topic name
+     * @throws IllegalStateException    when this plugin version has stopped, or the host is shutting down
      * @since 0.1.0
      */
     Subscription subscribe(Set<String> topics, Consumer<Event> consumer);

@@ -65,7 +65,10 @@ public interface GatewayExchange extends RequestView {
 
     /**
      * The response as it stands; after {@link GatewayChain#proceed()} returns, what the route
-     * answered (its status, its headers), for per-status metrics or logging.
+     * answered (its status, its headers), for per-status metrics or logging. A route that answers
+     * asynchronously (a JAX-RS resource with a suspended {@code AsyncResponse}) has not answered
+     * yet when {@code proceed()} returns: read the status in a {@link #beforeCommit} action, which
+     * runs when the answer goes out, whoever gives it.
      *
      * @since 0.1.0
      */
@@ -80,6 +83,8 @@ public interface GatewayExchange extends RequestView {
      * unchanged. Actions run in the order they were added. For an event stream this is when the
      * stream opens.
      *
+     * @throws IllegalStateException when the response is already committed (register before
+     *                               {@code proceed()})
      * @since 0.1.0
      */
     void beforeCommit(Runnable action);

@@ -8,7 +8,8 @@ import java.util.Optional;
  * A response as a gateway filter sees it: what has been set so far, and after
  * {@link GatewayChain#proceed()} returns, what the route (or a later filter) answered. For an
  * event stream, {@code proceed()} returns once the stream is open: status and headers are
- * final, the body goes on.
+ * final, the body goes on. A route that answers asynchronously may not have answered yet; a
+ * {@link GatewayExchange#beforeCommit} action sees its answer.
  *
  * @since 0.1.0
  */

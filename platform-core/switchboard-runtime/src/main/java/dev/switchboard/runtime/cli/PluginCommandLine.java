@@ -1,7 +1,7 @@
 package dev.switchboard.runtime.cli;
 
-import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.runtime.config.ConfigOverride;
+import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.runtime.plugins.PluginManager;
 import dev.switchboard.runtime.server.Switchboard;
 

@@ -1,9 +1,9 @@
 package dev.switchboard.runtime.gateway;
 
-import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.api.GatewayChain;
 import dev.switchboard.runtime.http.ErrorReference;
 import dev.switchboard.runtime.http.Problems;
+import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.runtime.plugins.Generation;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,10 +1,10 @@
 package dev.switchboard.runtime.gateway;
 
-import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.api.AuthenticationException;
 import dev.switchboard.api.AuthenticationRequest;
 import dev.switchboard.api.Principal;
 import dev.switchboard.runtime.config.Settings;
+import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.runtime.plugins.Generation;
 import jakarta.servlet.http.HttpServletRequest;
 

@@ -1,11 +1,11 @@
 package dev.switchboard.runtime.mcp;
 
-import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.api.McpExchange;
 import dev.switchboard.api.McpPrompt;
 import dev.switchboard.api.McpResource;
 import dev.switchboard.api.McpTool;
 import dev.switchboard.api.Principal;
+import dev.switchboard.runtime.lang.ContextLoader;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServerFeatures;

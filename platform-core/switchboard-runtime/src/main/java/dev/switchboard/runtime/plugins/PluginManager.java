@@ -1,6 +1,5 @@
 package dev.switchboard.runtime.plugins;
 
-import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.api.Events;
 import dev.switchboard.api.HealthCheck;
 import dev.switchboard.api.HostRoute;
@@ -10,6 +9,7 @@ import dev.switchboard.runtime.config.ConfigException;
 import dev.switchboard.runtime.config.PluginSections;
 import dev.switchboard.runtime.files.DirectoryWatcher;
 import dev.switchboard.runtime.http.CoreRoutes;
+import dev.switchboard.runtime.lang.ContextLoader;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -425,8 +425,9 @@ public final class PluginManager implements AutoCloseable {
         if (!PluginDecision.sameUnits(List.copyOf(current.units().values()), List.copyOf(next.values())) || !retiring.isEmpty()) {
             Generation previous = current;
             Generation generation = new Generation(++generations, next);
-            fresh.forEach(unit -> unit.wentLiveIn(generation.number()));
             current = generation;
+            // After the switch: a new version's subscriptions deliver once it is live, not before.
+            fresh.forEach(unit -> unit.wentLiveIn(generation.number()));
             retirements.superseded(previous);
             retiring.forEach(PluginUnit::superseded);
             retirements.retire(retiring);
@@ -468,9 +469,13 @@ public final class PluginManager implements AutoCloseable {
         }
     }
 
-    /** What a route collision depends on: the root paths of the other live plugins. */
+    /**
+     * What a failure that depends on other plugins (a route collision, a second plugin setting
+     * compression) depends on: the other live plugins' root paths, and which of them compresses.
+     */
     private static String routeSignature(Collection<PluginUnit> others) {
-        return others.stream().map(u -> u.id() + "=" + u.rootTemplates()).sorted().toList().toString();
+        return others.stream().map(u -> u.id() + "=" + u.rootTemplates() + (u.compression() != null ? "+compression" : ""))
+                .sorted().toList().toString();
     }
 
     /** Picks, per plugin id, the one jar that provides it; the others are duplicates. */
@@ -535,7 +540,8 @@ public final class PluginManager implements AutoCloseable {
             Generation previous = current;
             current = new Generation(++generations, Map.of());
             retirements.superseded(previous);
-            List<PluginUnit> all = new ArrayList<>();
+            // The live units, and any a slot still holds; retirement takes each once.
+            List<PluginUnit> all = new ArrayList<>(previous.units().values());
             slots.values().forEach(slot -> addIfPresent(all, slot.shutDown()));
             all.forEach(PluginUnit::superseded);
             retirements.retire(all);

@@ -1,8 +1,8 @@
 package dev.switchboard.runtime.plugins;
 
-import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.api.Authenticator;
 import dev.switchboard.api.GatewayFilter;
+import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.runtime.mcp.PluginMcpFeature;
 import dev.switchboard.runtime.skills.PluginSkill;
 import dev.switchboard.api.HealthCheck;

@@ -1,8 +1,8 @@
 package dev.switchboard.runtime.skills;
 
-import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.api.JavaSkill;
 import dev.switchboard.api.SkillContext;
+import dev.switchboard.runtime.lang.ContextLoader;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
