@@ -68,6 +68,7 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
     private final TestPrincipals principals;
     private final Path configFile;
     private final boolean leaksExpected;
+    private final java.util.Set<String> reportedLeaks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private Path home;
@@ -178,11 +179,15 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
 
     @Override
     public void afterEach(ExtensionContext context) throws InterruptedException {
-        checkNoRequestLeftInside(Duration.ofSeconds(10));
-        checkNoLeak();
-        if (!perClass) {
-            stop();
-            deleteHome();
+        try {
+            checkNoRequestLeftInside(Duration.ofSeconds(10));
+            checkNoLeak();
+        } finally {
+            // A failed check still ends a per-test host, so the next test starts afresh.
+            if (!perClass) {
+                stop();
+                deleteHome();
+            }
         }
     }
 
@@ -215,7 +220,9 @@ public final class SwitchboardExtension implements BeforeAllCallback, AfterAllCa
         if (host == null || leaksExpected) {
             return;
         }
-        List<LeakDetector.Leak> leaks = host.plugins().leaks().leaks();
+        // Each leak fails one test, the first after it was found, not every later test of a class.
+        List<LeakDetector.Leak> leaks = host.plugins().leaks().leaks().stream()
+                .filter(leak -> reportedLeaks.add(leak.id() + "@" + leak.version() + "@" + leak.retiredAt())).toList();
         if (!leaks.isEmpty()) {
             throw new AssertionError("plugin version(s) leaked: " + leaks.stream()
                     .map(leak -> leak.id() + " " + leak.version() + " (threads " + leak.threads() + ")").toList()
