@@ -47,7 +47,15 @@ public record KongConfig(String declarativeConfig, boolean watch, String subject
         }
     }
 
+    /** As {@code switchboard.yaml} would say it: {@code 250ms}, {@code 60s}, {@code 10m}, {@code 24h}. */
     private static String text(Duration duration) {
-        return duration.toMillis() % 1000 != 0 ? duration.toMillis() + "ms" : duration.toSeconds() + "s";
+        long seconds = duration.toSeconds();
+        if (duration.toMillisPart() != 0) {
+            return duration.toMillis() + "ms";
+        }
+        if (seconds >= 3600 && seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        return seconds >= 600 && seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
 }
