@@ -9,6 +9,7 @@ import dev.switchboard.api.SkillDefinition;
 import dev.switchboard.runtime.config.Durations;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.BooleanNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -163,7 +164,7 @@ public final class SkillManifestParser {
             String description = text(front, "description", true);
             JsonNode block = front.get("switchboard");
             if (block == null || !block.isObject()) {
-                problems.add("switchboard: required, a mapping with runtime, entry, input_schema, output_schema, ...");
+                problems.add("switchboard: required, a mapping with runtime, entry, input_schema, ...");
                 throw new SkillFormatException(problems);
             }
             unknownKeys(block, SWITCHBOARD_KEYS, "switchboard.");
@@ -173,11 +174,12 @@ public final class SkillManifestParser {
                 checkEntry(runtime, entry);
             }
             String version = block.has("version") ? scalar(block.get("version"), "switchboard.version") : "0";
-            JsonNode input = schema(block, "input_schema");
+            JsonNode input = schema(block, "input_schema", true);
             if (input != null) {
                 checkExamples(input);
             }
-            JsonNode output = schema(block, "output_schema");
+            // Optional, as outputSchema is in MCP: without it any JSON value is a valid output.
+            JsonNode output = schema(block, "output_schema", false);
             Duration timeout = duration(block.get("timeout"), "switchboard.timeout", DEFAULT_TIMEOUT);
             if (timeout != null && (timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0)) {
                 problems.add("switchboard.timeout: between 1ms and 10m");
@@ -283,10 +285,14 @@ public final class SkillManifestParser {
             return resolved;
         }
 
-        private JsonNode schema(JsonNode block, String key) throws IOException {
+        /** A schema, inline or in a file of the folder; an optional one that is absent is {@code true} (anything). */
+        private JsonNode schema(JsonNode block, String key, boolean required) throws IOException {
             String path = "switchboard." + key;
             JsonNode value = block.get(key);
             if (value == null || value.isNull()) {
+                if (!required) {
+                    return BooleanNode.TRUE;
+                }
                 problems.add(path + ": required, a JSON Schema (inline, or the path of a .json file in the skill folder)");
                 return null;
             }

@@ -83,10 +83,10 @@ class SkillManifestParserTest {
                   runtime: java
                   entry: com.example.Echo
                   input_schema: {}
-                  output_schema: true
                 ---
                 """);
         SkillManifest manifest = SkillManifestParser.parse(folder);
+        assertThat(manifest.outputSchema().toString()).as("no output_schema: any output").isEqualTo("true");
         assertThat(manifest.timeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(manifest.cache().enabled()).isTrue();
         assertThat(manifest.fallback()).isInstanceOf(SkillManifest.Fallback.None.class);
