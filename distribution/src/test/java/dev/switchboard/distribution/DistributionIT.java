@@ -163,6 +163,7 @@ class DistributionIT {
         assertThat(export.exitCode()).as(export.output()).isZero();
         String exported = Files.readString(home.resolve("kong-export.yml"));
         assertThat(exported).contains("_format_version: \"3.0\"", "name: \"switchboard-streams\"", "/api/events/stream", "name: \"cors\"");
+        assertThat(export.output()).as("a command never starts the Python runtime").doesNotContain("GraalPy", "Skill monaco-config");
 
         Launcher usage = Launcher.start(home, env, "kong");
         assertThat(usage.exitCode()).isEqualTo(2);

@@ -50,9 +50,14 @@ final class HostOptions {
      * printed and gives exit code 2; a start failure (the port is taken, ...) exit code 1.
      */
     Start start(List<ConfigOverride> defaults) {
+        return start(defaults, true);
+    }
+
+    /** As {@link #start(List)}; with {@code skills} false the skills directory is not read (see {@link Switchboard#startWithoutSkills}). */
+    Start start(List<ConfigOverride> defaults, boolean skills) {
         try {
             SwitchboardConfig config = load(defaults);
-            return new Start(config, Switchboard.start(config), 0);
+            return new Start(config, skills ? Switchboard.start(config) : Switchboard.startWithoutSkills(config), 0);
         } catch (ConfigException e) {
             System.err.println("switchboard: " + e.getMessage());
             return new Start(null, null, 2);

@@ -15,7 +15,8 @@ import java.util.Map;
  * ({@code Platform.command}). The host starts as {@code run} would (configuration file and
  * {@code SWITCHBOARD_*} variables), on free ports unless {@code SWITCHBOARD_PORT} or
  * {@code SWITCHBOARD_TLS_PORT} say otherwise,
- * with its logs on stderr; the command runs once the plugins are loaded; then the host stops.
+ * with its logs on stderr, and without reading the skills directory; the command runs once the
+ * plugins are loaded; then the host stops.
  */
 final class PluginCommandLine {
 
@@ -33,7 +34,8 @@ final class PluginCommandLine {
         if (System.getenv("SWITCHBOARD_TLS_PORT") == null) {
             defaults.add(new ConfigOverride("tls.port", "0", pluginId + " command (a free port)"));
         }
-        HostOptions.Start start = new HostOptions().start(defaults);
+        // A command runs once and exits: it never starts (or waits to stop) the Python runtime.
+        HostOptions.Start start = new HostOptions().start(defaults, false);
         if (start.host() == null) {
             return start.exitCode();
         }

@@ -150,16 +150,29 @@ public final class Switchboard implements AutoCloseable {
      * @throws StartupException when the host cannot start (the port is taken, ...)
      */
     public static Switchboard start(SwitchboardConfig config) throws StartupException {
+        return start(config, true);
+    }
+
+    /**
+     * Starts the host without reading the skills directory: for a plugin command, which runs once
+     * and exits, and must neither wait for the Python runtime to start nor for it to stop. The
+     * skill registry stays empty.
+     */
+    public static Switchboard startWithoutSkills(SwitchboardConfig config) throws StartupException {
+        return start(config, false);
+    }
+
+    private static Switchboard start(SwitchboardConfig config, boolean skills) throws StartupException {
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
         }
         Switchboard host = new Switchboard(config);
-        host.run();
+        host.run(skills);
         return host;
     }
 
-    private void run() throws StartupException {
+    private void run(boolean loadSkills) throws StartupException {
         try {
             server.start();
         } catch (Exception e) {
@@ -178,9 +191,13 @@ public final class Switchboard implements AutoCloseable {
             throw new StartupException("Cannot use the plugin directory " + config.pluginsDir() + ": " + e.getMessage(), e);
         }
         state = HostState.READY;
-        // Python skills take seconds to load (the engine, then warm contexts): readiness does not wait.
-        // A platform thread: preparing Python contexts is seconds of CPU that must not hold a carrier of the request threads.
-        Thread.ofPlatform().daemon().name("switchboard-skills-load").start(this::loadSkills);
+        if (loadSkills) {
+            // Python skills take seconds to load (the engine, then warm contexts): readiness does not wait.
+            // A platform thread: preparing Python contexts is seconds of CPU that must not hold a carrier of the request threads.
+            Thread.ofPlatform().daemon().name("switchboard-skills-load").start(this::loadSkills);
+        } else {
+            skillsLoaded.complete(null);
+        }
         warnAboutOrphanSections();
         warnAboutDevPrincipal();
     }
