@@ -209,7 +209,9 @@ public final class Switchboard implements AutoCloseable {
                 skills.watch(config.settings().skills().debounce());
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Cannot use the skills directory {}: {}", config.skillsDir(), e.toString());
+            if (!skills.closing()) {
+                LOG.warn("Cannot use the skills directory {}: {}", config.skillsDir(), e.toString());
+            }
         } finally {
             skillsLoaded.complete(null);
         }

@@ -47,6 +47,8 @@ public final class SkillRegistry implements Skills, AutoCloseable {
     private Map<String, List<String>> directoryProblems = Map.of();
     private Map<String, LoadedSkill> pluginSkills = Map.of();
     private DirectoryWatcher watcher;
+    /** Set first thing in {@link #close()}, before its lock is taken: a load under way stops early. */
+    private volatile boolean closing;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     /** @param pythonContexts contexts per Python skill (each runs one call at a time) */
@@ -69,6 +71,9 @@ public final class SkillRegistry implements Skills, AutoCloseable {
         Map<String, LoadedSkill> next = new TreeMap<>();
         Map<String, List<String>> problems = new TreeMap<>(scan.rejected());
         for (SkillManifest manifest : scan.loaded().values()) {
+            if (closing) {
+                break;
+            }
             LoadedSkill current = previous.get(manifest.name());
             if (current != null && current.manifest.contentHash().equals(manifest.contentHash())
                     && current.manifest.folder().equals(manifest.folder())) {
@@ -86,13 +91,21 @@ public final class SkillRegistry implements Skills, AutoCloseable {
                 LOG.info("Skill {} {} loaded ({})", manifest.name(), manifest.version(), manifest.contentHash().substring(0, 12));
             } catch (SkillFormatException e) {
                 problems.put(manifest.folder().getFileName().toString(), e.problems());
+            } catch (RuntimeException e) {
+                if (!closing) {
+                    throw e;
+                }
+                // The runtime closed under the load: the host is stopping.
             }
         }
         directorySkills = next;
         directoryProblems = problems;
         publish();
         closeReplaced(previous, next);
-        problems.forEach((folder, reasons) -> LOG.warn("Skill folder {} skipped: {}", folder, String.join("; ", reasons)));
+        if (!closing) {
+            // While stopping, a load cut short is no fault of the folder.
+            problems.forEach((folder, reasons) -> LOG.warn("Skill folder {} skipped: {}", folder, String.join("; ", reasons)));
+        }
     }
 
     /**
@@ -155,6 +168,9 @@ public final class SkillRegistry implements Skills, AutoCloseable {
      * been quiet for {@code debounce}.
      */
     public synchronized void watch(Duration debounce) throws IOException {
+        if (closing) {
+            return;
+        }
         Files.createDirectories(directory);
         watcher = new DirectoryWatcher(directory, "skill", true, debounce, () -> {
             try {
@@ -239,16 +255,19 @@ public final class SkillRegistry implements Skills, AutoCloseable {
         return new TreeSet<>(skills.keySet());
     }
 
+    /** Whether {@link #close()} has begun. */
+    public boolean closing() {
+        return closing;
+    }
+
+    /**
+     * Stops every skill and runtime. Does not wait for a load under way (a Python warm-up takes
+     * seconds): the runtimes close first, outside the registry's lock, which cancels the code the
+     * load is running, so the load ends at once and the lock comes free.
+     */
     @Override
-    public synchronized void close() {
-        if (watcher != null) {
-            watcher.close();
-        }
-        directorySkills.values().forEach(LoadedSkill::close);
-        pluginSkills.values().forEach(LoadedSkill::close);
-        directorySkills = Map.of();
-        pluginSkills = Map.of();
-        publish();
+    public void close() {
+        closing = true;
         for (SkillRuntime runtime : runtimes.values()) {
             if (runtime instanceof AutoCloseable closeable) {
                 try {
@@ -257,6 +276,16 @@ public final class SkillRegistry implements Skills, AutoCloseable {
                     LOG.debug("Closing a skill runtime: {}", e.toString());
                 }
             }
+        }
+        synchronized (this) {
+            if (watcher != null) {
+                watcher.close();
+            }
+            directorySkills.values().forEach(LoadedSkill::close);
+            pluginSkills.values().forEach(LoadedSkill::close);
+            directorySkills = Map.of();
+            pluginSkills = Map.of();
+            publish();
         }
     }
 }

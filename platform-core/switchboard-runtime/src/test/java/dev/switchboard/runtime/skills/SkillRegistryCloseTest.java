@@ -1,0 +1,68 @@
+package dev.switchboard.runtime.skills;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Stopping the host while a Python skill warms up does not wait for the warm-up. */
+class SkillRegistryCloseTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void closeCutsAWarmUpShortInsteadOfWaitingForIt() throws Exception {
+        Path folder = dir.resolve("spinner");
+        Files.createDirectories(folder);
+        // Its warm-up example never returns by itself: it would run to the timeout plus the 30 s allowance.
+        Files.writeString(folder.resolve("skill.py"), """
+                def run(value):
+                    while True:
+                        pass
+                """);
+        Files.writeString(folder.resolve("SKILL.md"), """
+                ---
+                name: spinner
+                description: Spins.
+                switchboard:
+                  runtime: python
+                  entry: skill.py:run
+                  input_schema: {type: object, examples: [{}]}
+                  timeout: 10s
+                ---
+                """);
+        SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 1);
+        CountDownLatch loadEnded = new CountDownLatch(1);
+        Thread load = Thread.ofPlatform().start(() -> {
+            try {
+                registry.reload();
+            } catch (Exception e) {
+                // a load cut short
+            } finally {
+                loadEnded.countDown();
+            }
+        });
+        // Once GraalPy is up the warm-up is running; give it a moment to enter the loop.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Boolean.TRUE.equals(registry.runtimes().get("python").get("started")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(500);
+        assertThat(loadEnded.getCount()).as("the warm-up is still running").isEqualTo(1);
+
+        Thread close = Thread.ofPlatform().start(registry::close);
+        // Bounded waits, far below the 40 s the warm-up would take: not a timing assertion, a hang check.
+        close.join(TimeUnit.SECONDS.toMillis(20));
+        assertThat(close.isAlive()).as("close() returned without waiting for the warm-up").isFalse();
+        assertThat(loadEnded.await(20, TimeUnit.SECONDS)).as("the load ended").isTrue();
+        assertThat(registry.list()).isEmpty();
+        load.join();
+    }
+}
