@@ -134,6 +134,23 @@ class DistributionIT {
     }
 
     @Test
+    void aSigtermAsReadinessGoesUpStopsGracefullyWithoutWaitingForPython() throws Exception {
+        try (Launcher switchboard = Launcher.start(Launcher.DIST, Map.of("SWITCHBOARD_PORT", "0",
+                "SWITCHBOARD_PLUGINS_DIR", temp.resolve("sigterm-plugins").toString()), "run")) {
+            Matcher listening = switchboard.await(Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)"), Duration.ofSeconds(30));
+            URI base = URI.create("http://127.0.0.1:" + listening.group(1));
+            while (get(base, "/health/ready").statusCode() != 200) {
+                Thread.sleep(10);
+            }
+            // At once: the skills are still warming up, and the launcher may not have printed its banner.
+            switchboard.terminate();
+            assertThat(switchboard.exitCode()).isIn(0, 143);
+            assertThat(switchboard.output()).contains("Switchboard is shutting down", "Switchboard stopped in")
+                    .doesNotContain("Skill folder");
+        }
+    }
+
+    @Test
     void environmentOverridesAndConfigFile() throws Exception {
         Path config = temp.resolve("custom.yaml");
         Files.writeString(config, "admin:\n  token: from-the-file\n");

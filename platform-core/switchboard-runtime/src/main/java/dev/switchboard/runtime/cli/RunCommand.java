@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 
@@ -30,17 +31,28 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        HostOptions.Start start = options.start(List.of());
+        // Registered before the start: a SIGTERM that comes as readiness goes UP, before start()
+        // returns, waits for the start to finish and then stops the host gracefully.
+        CompletableFuture<Switchboard> running = new CompletableFuture<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("switchboard-shutdown").unstarted(() -> {
+            Switchboard starting = running.join();
+            if (starting != null) {
+                starting.close();
+            }
+            stopped.countDown();
+        }));
+        HostOptions.Start start = null;
+        try {
+            start = options.start(List.of());
+        } finally {
+            running.complete(start == null ? null : start.host());
+        }
         if (start.host() == null) {
             return start.exitCode();
         }
         SwitchboardConfig config = start.config();
         Switchboard host = start.host();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("switchboard-shutdown").unstarted(() -> {
-            host.close();
-            stopped.countDown();
-        }));
         banner(System.out, host, config, (System.nanoTime() - started) / 1_000_000);
         host.join();
         stopped.await();

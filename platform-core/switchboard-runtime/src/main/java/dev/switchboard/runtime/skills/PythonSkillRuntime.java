@@ -100,6 +100,8 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
 
     private final int contexts;
     private Engine engine;
+    /** Set by {@link #close()}: no engine starts after it (a load racing with shutdown ends instead). */
+    private boolean closed;
 
     PythonSkillRuntime(int contexts) {
         this.contexts = contexts;
@@ -107,6 +109,9 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
 
     /** The shared engine, started with the first Python skill (it takes a second or two). */
     private synchronized Engine engine() {
+        if (closed) {
+            throw new IllegalStateException("the Python runtime is closed: the host is stopping");
+        }
         if (engine == null) {
             // Contexts are entered from virtual threads (each call runs on one); that works, and
             // the engine's warning that it is experimental on HotSpot would only alarm operators.
@@ -167,9 +172,16 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (engine != null) {
-            engine.close(true);
+    public void close() {
+        Engine started;
+        synchronized (this) {
+            closed = true;
+            started = engine;
+        }
+        // Outside the lock: cancelling waits for the threads inside the engine's contexts to leave,
+        // and a loading thread may be about to take the lock for its next context.
+        if (started != null) {
+            started.close(true);
         }
     }
 

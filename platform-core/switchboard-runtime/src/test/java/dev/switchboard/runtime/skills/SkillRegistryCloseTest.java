@@ -10,8 +10,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Stopping the host while a Python skill warms up does not wait for the warm-up. */
+/** Stopping the host while Python skills load does not wait for their warm-up. */
 class SkillRegistryCloseTest {
 
     @TempDir
@@ -19,25 +20,7 @@ class SkillRegistryCloseTest {
 
     @Test
     void closeCutsAWarmUpShortInsteadOfWaitingForIt() throws Exception {
-        Path folder = dir.resolve("spinner");
-        Files.createDirectories(folder);
-        // Its warm-up example never returns by itself: it would run to the timeout plus the 30 s allowance.
-        Files.writeString(folder.resolve("skill.py"), """
-                def run(value):
-                    while True:
-                        pass
-                """);
-        Files.writeString(folder.resolve("SKILL.md"), """
-                ---
-                name: spinner
-                description: Spins.
-                switchboard:
-                  runtime: python
-                  entry: skill.py:run
-                  input_schema: {type: object, examples: [{}]}
-                  timeout: 10s
-                ---
-                """);
+        spinner();
         SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 1);
         CountDownLatch loadEnded = new CountDownLatch(1);
         Thread load = Thread.ofPlatform().start(() -> {
@@ -64,5 +47,39 @@ class SkillRegistryCloseTest {
         assertThat(loadEnded.await(20, TimeUnit.SECONDS)).as("the load ended").isTrue();
         assertThat(registry.list()).isEmpty();
         load.join();
+    }
+
+    @Test
+    void aRuntimeClosedBeforeItsEngineStartsNeverStartsOne() throws Exception {
+        // The shutdown came before the skills' load reached the engine: the load must end, not warm up.
+        SkillManifest manifest = SkillManifestParser.parse(spinner());
+        PythonSkillRuntime python = new PythonSkillRuntime(1);
+        python.close();
+        assertThatThrownBy(() -> python.prepare(manifest)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the host is stopping");
+        assertThat(python.status()).containsEntry("started", false);
+    }
+
+    /** A skill whose warm-up example never returns by itself: it would run to its timeout plus the 30 s allowance. */
+    private Path spinner() throws Exception {
+        Path folder = dir.resolve("spinner");
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("skill.py"), """
+                def run(value):
+                    while True:
+                        pass
+                """);
+        Files.writeString(folder.resolve("SKILL.md"), """
+                ---
+                name: spinner
+                description: Spins.
+                switchboard:
+                  runtime: python
+                  entry: skill.py:run
+                  input_schema: {type: object, examples: [{}]}
+                  timeout: 10s
+                ---
+                """);
+        return folder;
     }
 }
