@@ -1,5 +1,6 @@
 package dev.switchboard.distribution;
 
+import dev.switchboard.testkit.TestSkills;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -129,29 +130,9 @@ class McpStdioIT {
         assertThat(answers.get(5).at("/error/code").asInt()).isEqualTo(-32600);
     }
 
-    private Path spinSkill() throws IOException {
+    private Path spinSkill() {
         Path skills = temp.resolve("skills");
-        Files.createDirectories(skills.resolve("spin"));
-        Files.writeString(skills.resolve("spin/SKILL.md"), """
-                ---
-                name: spin
-                description: Counts for as long as it is let.
-                switchboard:
-                  runtime: python
-                  entry: spin.py:run
-                  timeout: 10m
-                  cache: {enabled: false}
-                  input_schema: {type: object, properties: {forever: {type: boolean}}}
-                  output_schema: {type: object}
-                ---
-                """);
-        Files.writeString(skills.resolve("spin/spin.py"), """
-                def run(input):
-                    n = 0
-                    while input.get("forever"):
-                        n += 1
-                    return {"n": n}
-                """);
+        TestSkills.spin(skills);
         return skills;
     }
 

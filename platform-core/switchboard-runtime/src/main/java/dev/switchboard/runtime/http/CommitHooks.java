@@ -19,8 +19,9 @@ public final class CommitHooks {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommitHooks.class);
 
-    // Guarded by this.
-    private List<Runnable> actions = new ArrayList<>();
+    // Guarded by this. Every request gets one, and most never get an action: the list is made on the first.
+    private List<Runnable> actions;
+    private boolean fired;
 
     /**
      * Adds an action.
@@ -28,8 +29,11 @@ public final class CommitHooks {
      * @throws IllegalStateException when the response was already committed
      */
     public synchronized void add(Runnable action) {
-        if (actions == null) {
+        if (fired) {
             throw new IllegalStateException("the response is already committed: its headers were sent");
+        }
+        if (actions == null) {
+            actions = new ArrayList<>(2);
         }
         actions.add(action);
     }
@@ -38,11 +42,14 @@ public final class CommitHooks {
     public void fire() {
         List<Runnable> due;
         synchronized (this) {
-            if (actions == null) {
+            if (fired) {
                 return;
             }
+            fired = true;
             due = actions;
-            actions = null;
+        }
+        if (due == null) {
+            return;
         }
         for (Runnable action : due) {
             try {

@@ -98,12 +98,12 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
 
     @Override
     public Mono<Void> notifyClients(String method, Object params) {
-        return Mono.fromRunnable(() -> sessions.notify(null, method, params));
+        return Mono.fromRunnable(() -> sessions.broadcast(method, params));
     }
 
     @Override
     public Mono<Void> notifyClient(String sessionId, String method, Object params) {
-        return Mono.fromRunnable(() -> sessions.notify(java.util.Objects.requireNonNull(sessionId), method, params));
+        return Mono.fromRunnable(() -> sessions.notifySession(sessionId, method, params));
     }
 
     @Override

@@ -82,15 +82,16 @@ final class McpSessions implements AutoCloseable {
         return connection;
     }
 
-    /** Sends a notification on the listening stream of every session, or of one. */
-    void notify(String sessionId, String method, Object params) {
-        if (sessionId == null) {
-            sessions.values().forEach(connection -> notify(connection, method, params));
-        } else {
-            McpConnection connection = sessions.get(sessionId);
-            if (connection != null) {
-                notify(connection, method, params);
-            }
+    /** Sends a notification on the listening stream of every session. */
+    void broadcast(String method, Object params) {
+        sessions.values().forEach(connection -> notify(connection, method, params));
+    }
+
+    /** Sends a notification on the listening stream of one session, if it is open. */
+    void notifySession(String sessionId, String method, Object params) {
+        McpConnection connection = sessions.get(sessionId);
+        if (connection != null) {
+            notify(connection, method, params);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.switchboard.testkit.PluginState;
 import dev.switchboard.testkit.PluginJarBuilder;
 import dev.switchboard.testkit.SseClient;
 import dev.switchboard.testkit.SwitchboardExtension;
+import dev.switchboard.testkit.TestSkills;
 import dev.switchboard.testkit.skills.SkillFolders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,25 +58,7 @@ class McpIT {
             .skill(SKILLS.javaSkill("grades", "  roles: [instructor]\n", """
                     return JsonNodeFactory.instance.objectNode().put("upper", "A");
                     """))
-            .skill(SKILLS.folder("spin", """
-                    ---
-                    name: spin
-                    description: Counts for as long as it is let.
-                    switchboard:
-                      runtime: python
-                      entry: spin.py:run
-                      timeout: 10m
-                      cache: {enabled: false}
-                      input_schema: {type: object, properties: {forever: {type: boolean}}}
-                      output_schema: {type: object}
-                    ---
-                    """, "spin.py", """
-                    def run(input):
-                        n = 0
-                        while input.get("forever"):
-                            n += 1
-                        return {"n": n}
-                    """))
+            .skill(TestSkills.spin(SKILLS.root()))
             .set("skills.python_contexts", "1")
             .build();
 

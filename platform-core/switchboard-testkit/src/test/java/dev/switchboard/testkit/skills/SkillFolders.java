@@ -20,6 +20,11 @@ public final class SkillFolders {
         }
     }
 
+    /** The temporary directory the folders are written into. */
+    public Path root() {
+        return root;
+    }
+
     /** A folder {@code name} with {@code skillMd} as its SKILL.md and {@code files} as name, content pairs. */
     public Path folder(String name, String skillMd, String... files) {
         try {
