@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,7 +43,7 @@ public class CachedInvokeBenchmark {
         Path seeds = Path.of(System.getProperty("switchboard.skills"));
         Path dir = Files.createTempDirectory("bench-skills");
         CopyTree.copy(seeds.resolve("sse-handler"), dir.resolve("sse-handler"));
-        registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 1);
+        registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 1, Duration.ofSeconds(30));
         registry.reload();
         input = JsonMapper.shared().readTree(seeds.resolve("sse-handler/cases.json").toFile()).get(0).get("input");
         SkillResult first = registry.invoke("sse-handler", input);

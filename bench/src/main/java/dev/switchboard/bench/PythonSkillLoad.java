@@ -10,6 +10,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,9 +38,9 @@ public final class PythonSkillLoad {
         JsonNode input = JsonMapper.shared().readTree(seeds.resolve(skill).resolve("cases.json").toFile()).get(0).get("input");
 
         long loadStart = System.nanoTime();
-        try (SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), threads)) {
+        try (SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), threads, Duration.ofSeconds(30))) {
             registry.reload();
-            if (!registry.names().contains(skill)) {
+            if (registry.view(skill).map(v -> v.status() != dev.switchboard.runtime.skills.SkillView.Status.READY).orElse(true)) {
                 throw new IllegalStateException(skill + " did not load: " + registry.rejected());
             }
             long loaded = System.nanoTime();

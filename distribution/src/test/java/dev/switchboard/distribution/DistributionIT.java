@@ -137,16 +137,102 @@ class DistributionIT {
     void aSigtermAsReadinessGoesUpStopsGracefullyWithoutWaitingForPython() throws Exception {
         try (Launcher switchboard = Launcher.start(Launcher.DIST, Map.of("SWITCHBOARD_PORT", "0",
                 "SWITCHBOARD_PLUGINS_DIR", temp.resolve("sigterm-plugins").toString()), "run")) {
-            Matcher listening = switchboard.await(Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)"), Duration.ofSeconds(30));
-            URI base = URI.create("http://127.0.0.1:" + listening.group(1));
-            while (get(base, "/health/ready").statusCode() != 200) {
-                Thread.sleep(10);
-            }
+            awaitReady(switchboard);
             // At once: the skills are still warming up, and the launcher may not have printed its banner.
             switchboard.terminate();
             assertThat(switchboard.exitCode()).isIn(0, 143);
             assertThat(switchboard.output()).contains("Switchboard is shutting down", "Switchboard stopped in")
                     .doesNotContain("Skill folder");
+        }
+    }
+
+    /** A Python skill whose warm-up example sleeps {@code seconds}: loading for that long. It has no output_schema and echoes its input. */
+    private Path slowStart(Path skills, int seconds) throws Exception {
+        Path folder = Files.createDirectories(skills.resolve("slow-start"));
+        Files.writeString(folder.resolve("SKILL.md"), """
+                ---
+                name: slow-start
+                description: Takes a while to warm up; echoes its input.
+                switchboard:
+                  runtime: python
+                  entry: slow.py:run
+                  timeout: 20s
+                  input_schema: {type: object, properties: {sleep: {type: number}}, examples: [{sleep: %d}]}
+                ---
+                """.formatted(seconds));
+        Files.writeString(folder.resolve("slow.py"), "import time\n\ndef run(input):\n    time.sleep(input.get('sleep', 0))\n    return input\n");
+        return skills;
+    }
+
+    private static URI awaitReady(Launcher switchboard) throws Exception {
+        Matcher listening = switchboard.await(Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)"), Duration.ofSeconds(30));
+        URI base = URI.create("http://127.0.0.1:" + listening.group(1));
+        while (get(base, "/health/ready").statusCode() != 200) {
+            Thread.sleep(10);
+        }
+        return base;
+    }
+
+    private static HttpResponse<String> invoke(URI base, String skill, String input) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve("/api/skills/" + skill + "/invoke")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(input)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void skillsAreListedAtReadinessAndACallMadeAtOnceIsAnsweredOnceTheSkillIsWarm() throws Exception {
+        Path skills = Files.createDirectories(temp.resolve("skills"));
+        for (String seed : new String[]{"monaco-config", "sse-handler"}) {
+            Path from = Launcher.DIST.resolve("skills").resolve(seed);
+            Files.createDirectories(skills.resolve(seed));
+            try (var files = Files.list(from)) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, skills.resolve(seed).resolve(file.getFileName()));
+                }
+            }
+        }
+        slowStart(skills, 3);
+        JsonNode monacoCase = JSON.readTree(skills.resolve("monaco-config/cases.json").toFile()).get(0);
+        try (Launcher switchboard = Launcher.start(Launcher.DIST, Map.of("SWITCHBOARD_PORT", "0", "SWITCHBOARD_SKILLS_DIR", skills.toString(),
+                "SWITCHBOARD_PLUGINS_DIR", temp.resolve("plugins").toString()), "run")) {
+            URI base = awaitReady(switchboard);
+            JsonNode listed = JSON.readTree(get(base, "/api/skills").body()).get("skills");
+            assertThat(listed.findValuesAsString("name")).containsExactly("monaco-config", "slow-start", "sse-handler");
+            assertThat(listed.get(1).get("state").stringValue()).as("its warm-up takes 3 s").isEqualTo("loading");
+            assertThat(get(base, "/health/skills").statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(get(base, "/health/ready").body()).at("/components/skills/loading").intValue()).isPositive();
+
+            HttpResponse<String> monaco = invoke(base, "monaco-config", monacoCase.get("input").toString());
+            assertThat(monaco.statusCode()).as(monaco.body()).isEqualTo(200);
+            assertThat(JSON.readTree(monaco.body()).get("output")).isEqualTo(monacoCase.get("output"));
+            HttpResponse<String> slow = invoke(base, "slow-start", "{\"sleep\": 0}");
+            assertThat(slow.statusCode()).as(slow.body()).isEqualTo(200);
+            assertThat(JSON.readTree(slow.body()).get("output").toString()).as("no output_schema: any JSON").isEqualTo("{\"sleep\":0}");
+
+            HttpResponse<String> all = get(base, "/health/skills");
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); all.statusCode() != 200 && System.nanoTime() < deadline; ) {
+                Thread.sleep(100);
+                all = get(base, "/health/skills");
+            }
+            assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+            assertThat(JSON.readTree(all.body()).get("ready").intValue()).isEqualTo(3);
+            switchboard.terminate();
+            assertThat(switchboard.exitCode()).isIn(0, 143);
+        }
+    }
+
+    @Test
+    void pastAShortWarmUpAllowanceACallIsAnswered503WithRetryAfter() throws Exception {
+        Path skills = slowStart(Files.createDirectories(temp.resolve("slow-skills")), 10);
+        try (Launcher switchboard = Launcher.start(Launcher.DIST, Map.of("SWITCHBOARD_PORT", "0", "SWITCHBOARD_SKILLS_DIR", skills.toString(),
+                "SWITCHBOARD_PLUGINS_DIR", temp.resolve("plugins").toString(), "SWITCHBOARD_SKILLS_WARM_UP_ALLOWANCE", "1s"), "run")) {
+            URI base = awaitReady(switchboard);
+            HttpResponse<String> early = invoke(base, "slow-start", "{\"sleep\": 0}");
+            assertThat(early.statusCode()).as(early.body()).isEqualTo(503);
+            assertThat(early.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(early.headers().firstValue("Retry-After")).contains("5");
+            assertThat(JSON.readTree(early.body()).get("kind").stringValue()).isEqualTo("loading");
+            switchboard.terminate();
+            assertThat(switchboard.exitCode()).isIn(0, 143);
         }
     }
 
@@ -281,7 +367,8 @@ class DistributionIT {
                 do {
                     skills = JSON.readTree(HTTP.send(HttpRequest.newBuilder(base.resolve("/admin/skills"))
                             .header("Authorization", "Bearer admin-token").build(), HttpResponse.BodyHandlers.ofString()).body());
-                } while (skills.get("skills").size() < 2 && System.nanoTime() < deadline && sleep());
+                } while (!skills.get("skills").findValuesAsString("state").equals(java.util.List.of("ready", "ready"))
+                        && System.nanoTime() < deadline && sleep());
                 assertThat(skills.get("skills").findValuesAsString("name")).containsExactlyInAnyOrder("monaco-config", "sse-handler");
                 assertThat(skills.get("rejected").size()).isZero();
                 assertThat(skills.at("/runtimes/python/jit").booleanValue()).isEqualTo(jit);

@@ -27,7 +27,14 @@ public final class SkillException extends RuntimeException {
         /** The skill returned something its output schema does not allow: the skill's fault. */
         OUTPUT_INVALID,
         /** The caller cancelled the call. */
-        CANCELLED
+        CANCELLED,
+        /**
+         * The skill is still loading (its runtime warming up) and did not become ready within the
+         * host's warm-up allowance: retry shortly.
+         */
+        LOADING,
+        /** The skill's code could not be loaded; the message says why. It stays so until its folder changes. */
+        UNAVAILABLE
     }
 
     private final Kind kind;

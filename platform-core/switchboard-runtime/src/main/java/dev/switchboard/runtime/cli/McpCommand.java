@@ -41,25 +41,27 @@ final class McpCommand implements Callable<Integer> {
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         List<ConfigOverride> defaults = options.port == null ? List.of(new ConfigOverride("port", "0", "mcp --stdio (a free port)"))
                 : List.of();
-        HostOptions.Start start = options.start(defaults);
+        StopOnSignal signal = StopOnSignal.install();
+        HostOptions.Start start = signal.start(options, defaults);
         if (start.host() == null) {
+            signal.remove();
             return start.exitCode();
         }
         Switchboard host = start.host();
         if (host.mcp() == null) {
             System.err.println("switchboard: mcp.enabled is false; nothing to serve on stdio");
             host.close();
+            signal.remove();
             return 2;
         }
         System.err.println("Switchboard serves MCP on stdio (and HTTP on " + host.httpUri() + "); it stops when stdin ends.");
-        Thread hook = Thread.ofPlatform().name("switchboard-shutdown").unstarted(host::close);
-        Runtime.getRuntime().addShutdownHook(hook);
         try {
-            // initialize is answered at once; the requests after it wait until the skills directory was read.
-            host.mcp().serveStdio(System.in, protocol, host.config().settings().shutdown().timeout(), host.skillsLoaded());
+            // The skills were read before the start returned: every one is a tool at once, and a
+            // call to one still loading waits for it.
+            host.mcp().serveStdio(System.in, protocol, host.config().settings().shutdown().timeout(), host.skillsRead());
         } finally {
             host.close();
-            Runtime.getRuntime().removeShutdownHook(hook);
+            signal.remove();
         }
         return 0;
     }

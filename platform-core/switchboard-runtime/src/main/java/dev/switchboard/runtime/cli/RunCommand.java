@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 
 /** {@code switchboard run}: starts the host and serves until SIGTERM or Ctrl-C. */
@@ -31,23 +29,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        // Registered before the start: a SIGTERM that comes as readiness goes UP, before start()
-        // returns, waits for the start to finish and then stops the host gracefully.
-        CompletableFuture<Switchboard> running = new CompletableFuture<>();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("switchboard-shutdown").unstarted(() -> {
-            Switchboard starting = running.join();
-            if (starting != null) {
-                starting.close();
-            }
-            stopped.countDown();
-        }));
-        HostOptions.Start start = null;
-        try {
-            start = options.start(List.of());
-        } finally {
-            running.complete(start == null ? null : start.host());
-        }
+        StopOnSignal signal = StopOnSignal.install();
+        HostOptions.Start start = signal.start(options, List.of());
         if (start.host() == null) {
             return start.exitCode();
         }
@@ -55,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
         Switchboard host = start.host();
         banner(System.out, host, config, (System.nanoTime() - started) / 1_000_000);
         host.join();
-        stopped.await();
+        signal.awaitStopped();
         return 0;
     }
 

@@ -62,7 +62,8 @@ public record Settings(
         }
     }
 
-    public record SkillSettings(String dir, boolean watch, Duration debounce, ByteSize maxInputSize, int pythonContexts) {
+    public record SkillSettings(String dir, boolean watch, Duration debounce, ByteSize maxInputSize, int pythonContexts,
+                                Duration warmUpAllowance) {
 
         /** Contexts per Python skill: the configured number, or one per core when it is 0. */
         public int pythonContextsPerSkill() {

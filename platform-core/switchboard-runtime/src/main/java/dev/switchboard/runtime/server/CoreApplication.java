@@ -42,7 +42,8 @@ record CoreApplication(Settings settings, Path pluginsDir, Supplier<HostState> s
         about.put("name", "Switchboard");
         about.put("version", Versions.switchboard());
         about.put("pluginsDir", pluginsDir.toString());
-        core.register(new HealthResource(state, plugins, settings.health().checkTimeout(), settings.health().failOnPluginFailure()));
+        core.register(new HealthResource(state, plugins, skills::views, settings.health().checkTimeout(),
+                settings.health().failOnPluginFailure()));
         core.register(new AdminResource(plugins, adminEvents, about));
         core.register(new AdminAccessFilter(adminAddresses, adminToken));
         core.register(AdminResource.OperationExceptionMapper.class);

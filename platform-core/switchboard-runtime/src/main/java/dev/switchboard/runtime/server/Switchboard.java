@@ -69,6 +69,7 @@ public final class Switchboard implements AutoCloseable {
     private final JobManager jobs;
     /** Null when {@code mcp.enabled} is false. */
     private final McpHost mcp;
+    private final CompletableFuture<Void> skillsRead = new CompletableFuture<>();
     private final CompletableFuture<Void> skillsLoaded = new CompletableFuture<>();
     private final String adminToken;
     private final boolean adminTokenGenerated;
@@ -97,7 +98,7 @@ public final class Switchboard implements AutoCloseable {
         this.events = new AdminEvents(Duration.ofSeconds(15));
         this.hub = new EventHub(settings.events(), meters, Clock.systemUTC());
         this.skills = new SkillRegistry(config.skillsDir(), new SkillInvoker(meters),
-                config.settings().skills().pythonContextsPerSkill());
+                config.settings().skills().pythonContextsPerSkill(), config.settings().skills().warmUpAllowance());
         this.jobs = new JobManager(skills);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
@@ -190,11 +191,22 @@ public final class Switchboard implements AutoCloseable {
             hub.close(0);
             throw new StartupException("Cannot use the plugin directory " + config.pluginsDir() + ": " + e.getMessage(), e);
         }
+        SkillRegistry.Pending pending = null;
+        if (loadSkills) {
+            // The skills are known before readiness: reading the folders takes milliseconds.
+            try {
+                pending = skills.read();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Cannot use the skills directory {}: {}", config.skillsDir(), e.toString());
+            }
+        }
+        skillsRead.complete(null);
         state = HostState.READY;
         if (loadSkills) {
-            // Python skills take seconds to load (the engine, then warm contexts): readiness does not wait.
+            // Preparing them takes seconds for Python (the engine, then warm contexts): readiness does not wait.
             // A platform thread: preparing Python contexts is seconds of CPU that must not hold a carrier of the request threads.
-            Thread.ofPlatform().daemon().name("switchboard-skills-load").start(this::loadSkills);
+            SkillRegistry.Pending read = pending;
+            Thread.ofPlatform().daemon().name("switchboard-skills-load").start(() -> prepareSkills(read));
         } else {
             skillsLoaded.complete(null);
         }
@@ -202,22 +214,32 @@ public final class Switchboard implements AutoCloseable {
         warnAboutDevPrincipal();
     }
 
-    private void loadSkills() {
+    private void prepareSkills(SkillRegistry.Pending pending) {
         try {
-            skills.reload();
+            if (pending != null) {
+                skills.prepare(pending);
+            }
             if (config.settings().skills().watch()) {
                 skills.watch(config.settings().skills().debounce());
             }
         } catch (IOException | RuntimeException e) {
             if (!skills.closing()) {
-                LOG.warn("Cannot use the skills directory {}: {}", config.skillsDir(), e.toString());
+                LOG.warn("Cannot watch the skills directory {}: {}", config.skillsDir(), e.toString());
             }
         } finally {
             skillsLoaded.complete(null);
         }
     }
 
-    /** Completes once the skills directory has been read for the first time (after the host is ready). */
+    /**
+     * Completes once the skills directory has been read, before the host is ready: every skill
+     * in it is listed (loading, ready or failed) from then on.
+     */
+    public CompletableFuture<Void> skillsRead() {
+        return skillsRead;
+    }
+
+    /** Completes once the skills read at start are prepared (ready or failed), after the host is ready. */
     public CompletableFuture<Void> skillsLoaded() {
         return skillsLoaded;
     }

@@ -27,9 +27,9 @@ final class LoadedSkill implements AutoCloseable {
     /** The last good output per input, kept for {@code fallback: stale}; null otherwise. */
     final Cache<String, JsonNode> lastGood;
 
-    LoadedSkill(SkillManifest manifest, SkillRuntime.Runner runner, Executor executor, Timer latency, Runnable onEviction) {
+    LoadedSkill(SkillManifest manifest, SchemaCheck input, SkillRuntime.Runner runner, Executor executor, Timer latency, Runnable onEviction) {
         this.manifest = manifest;
-        this.input = SchemaCheck.of(manifest.inputSchema());
+        this.input = input;
         this.output = SchemaCheck.of(manifest.outputSchema());
         this.runner = runner;
         this.latency = latency;

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -81,8 +82,6 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                     raise %1$s(str(problem)) from None
             """.formatted(NOT_JSON);
 
-    /** How much longer than its timeout a warm-up run of a cold context may take before it is stopped. */
-    private static final Duration WARM_UP_ALLOWANCE = Duration.ofSeconds(30);
     private static final SkillContext WARM_UP = new SkillContext() {
         @Override
         public void progress(double fraction, String message) {
@@ -99,12 +98,15 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
     };
 
     private final int contexts;
+    /** How much longer than its timeout a warm-up run of a cold context may take before it is stopped. */
+    private final Duration warmUpAllowance;
     private Engine engine;
     /** Set by {@link #close()}: no engine starts after it (a load racing with shutdown ends instead). */
     private boolean closed;
 
-    PythonSkillRuntime(int contexts) {
+    PythonSkillRuntime(int contexts, Duration warmUpAllowance) {
         this.contexts = contexts;
+        this.warmUpAllowance = warmUpAllowance;
     }
 
     /** The shared engine, started with the first Python skill (it takes a second or two). */
@@ -194,6 +196,8 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
         private final Source source;
         private final BlockingQueue<Loaded> pool = new ArrayBlockingQueue<>(contexts);
         private final Map<Thread, Loaded> running = new ConcurrentHashMap<>();
+        /** Contexts that have run nothing yet: a skill without examples is not warmed at load. */
+        private final Set<Context> cold = ConcurrentHashMap.newKeySet();
         private volatile boolean closed;
 
         PythonRunner(SkillManifest manifest, Source source) {
@@ -217,6 +221,9 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                 Loaded loaded = new Loaded(context, function, bindings.getMember("_switchboard_call"), withContext,
                         bindings.getMember("_switchboard_none"), bindings.getMember("int"));
                 warm(loaded);
+                if (manifest.examples().isEmpty()) {
+                    cold.add(context);
+                }
                 return loaded;
             } catch (PolyglotException e) {
                 context.close(true);
@@ -235,7 +242,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
          */
         private void warm(Loaded loaded) throws SkillFormatException {
             List<JsonNode> examples = manifest.examples();
-            Duration limit = manifest.timeout().plus(WARM_UP_ALLOWANCE);
+            Duration limit = manifest.timeout().plus(warmUpAllowance);
             for (int i = 0; i < examples.size(); i++) {
                 JsonNode example = examples.get(i);
                 Thread watchdog = Thread.ofVirtual().start(() -> {
@@ -268,6 +275,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             Thread thread = Thread.currentThread();
             running.put(thread, loaded);
             boolean healthy = true;
+            cold.remove(loaded.context());
             try {
                 String out = loaded.call().execute(loaded.function(), guestValue(input, loaded), guestContext(context), loaded.withContext()).asString();
                 return JSON.readTree(out);
@@ -310,6 +318,11 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             } catch (SkillFormatException | RuntimeException e) {
                 LOG.warn("Skill {}: cannot replace a Python context: {}", manifest.name(), e.getMessage());
             }
+        }
+
+        @Override
+        public Duration coldStartAllowance() {
+            return cold.isEmpty() ? Duration.ZERO : warmUpAllowance;
         }
 
         @Override

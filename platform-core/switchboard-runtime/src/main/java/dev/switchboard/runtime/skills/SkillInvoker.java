@@ -48,8 +48,13 @@ public final class SkillInvoker {
 
     /** Prepares a parsed skill with {@code runtime}; the result is ready to {@link #invoke}. */
     LoadedSkill load(SkillManifest manifest, SkillRuntime runtime) throws SkillFormatException {
-        String name = manifest.name();
-        return new LoadedSkill(manifest, runtime.prepare(manifest), runs, latency(name),
+        return load(SkillSlot.loading(manifest), runtime);
+    }
+
+    /** Prepares the skill of {@code slot} with {@code runtime}, reusing the input schema the slot compiled. */
+    LoadedSkill load(SkillSlot slot, SkillRuntime runtime) throws SkillFormatException {
+        String name = slot.name();
+        return new LoadedSkill(slot.manifest, slot.input, runtime.prepare(slot.manifest), runs, latency(name),
                 () -> meters.counter("switchboard.skills.cache.evictions", "skill", name).increment());
     }
 
@@ -61,7 +66,7 @@ public final class SkillInvoker {
     /** Prepares a skill a plugin contributed. */
     LoadedSkill load(PluginSkill skill) {
         String name = skill.manifest().name();
-        return new LoadedSkill(skill.manifest(), JavaSkillRuntime.runner(skill.skill(), skill.loader(), () -> { }), runs, latency(name),
+        return new LoadedSkill(skill.manifest(), SchemaCheck.of(skill.manifest().inputSchema()), JavaSkillRuntime.runner(skill.skill(), skill.loader(), () -> { }), runs, latency(name),
                 () -> meters.counter("switchboard.skills.cache.evictions", "skill", name).increment());
     }
 
@@ -77,7 +82,7 @@ public final class SkillInvoker {
         long started = System.nanoTime();
         String name = skill.name();
         try {
-            admit(skill, input, caller);
+            admit(skill.manifest, skill.input, input, caller);
             String key = CANONICAL.writeValueAsString(input);
             SkillResult result = call(skill, key, input, listener, started);
             count(name, result.fallback() ? "fallback" : result.cached() ? "cached" : "ok");
@@ -90,13 +95,16 @@ public final class SkillInvoker {
         }
     }
 
-    /** The checks before a call: the caller's roles, then the input against the input schema. */
-    void admit(LoadedSkill skill, JsonNode input, Principal caller) {
-        if (caller != null && !skill.manifest.roles().isEmpty() && skill.manifest.roles().stream().noneMatch(caller::hasRole)) {
+    /**
+     * The checks before a call, which need no runtime (a call to a skill still loading makes them
+     * at once): the caller's roles, then the input against the input schema.
+     */
+    static void admit(SkillManifest skill, SchemaCheck inputSchema, JsonNode input, Principal caller) {
+        if (caller != null && !skill.roles().isEmpty() && skill.roles().stream().noneMatch(caller::hasRole)) {
             throw new SkillException(Kind.FORBIDDEN, "'" + caller.id() + "' may not call the skill " + skill.name()
-                    + ": that takes one of the roles " + skill.manifest.roles() + ".");
+                    + ": that takes one of the roles " + skill.roles() + ".");
         }
-        List<String> violations = skill.input.violations(input);
+        List<String> violations = inputSchema.violations(input);
         if (!violations.isEmpty()) {
             throw new SkillException(Kind.INVALID_INPUT, "The input does not match the input schema of " + skill.name() + ".", violations, null);
         }
@@ -190,7 +198,8 @@ public final class SkillInvoker {
                 future.completeExceptionally(run.cancelled ? timeout(skill) : failed(skill, e));
             }
         });
-        future.orTimeout(skill.manifest.timeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
+        long limit = skill.manifest.timeout().plus(skill.runner.coldStartAllowance()).toMillis();
+        future.orTimeout(limit, TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
             if (error instanceof TimeoutException || error instanceof CompletionException c && c.getCause() instanceof TimeoutException) {
                 run.stop(skill);
             }
@@ -282,6 +291,11 @@ public final class SkillInvoker {
     private static SkillResult result(LoadedSkill skill, JsonNode output, boolean cached, long started, boolean fallback) {
         return new SkillResult(output, cached, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), skill.manifest.version(),
                 skill.manifest.contentHash(), fallback);
+    }
+
+    /** Counts a call refused before it reached a loaded skill (the registry's wait for a loading one). */
+    void refused(String skill, SkillException failure) {
+        count(skill, failure.kind().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     private void count(String skill, String outcome) {

@@ -31,6 +31,15 @@ interface SkillRuntime {
         default void stop(Thread thread) {
         }
 
+        /**
+         * Time a run gets on top of the skill's timeout now: while some context of the skill has
+         * never run (no warm-up inputs), its first run pays for cold code, which is the runtime's
+         * cost, not the skill's. Zero once everything ran once.
+         */
+        default java.time.Duration coldStartAllowance() {
+            return java.time.Duration.ZERO;
+        }
+
         /** Releases what {@link #prepare} took (class loaders, contexts). */
         @Override
         void close();

@@ -1,5 +1,6 @@
 package dev.switchboard.runtime.skills;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code GET /admin/skills}: every skill loaded, whoever may call it, and every skill folder or
+ * {@code GET /admin/skills}: every skill known (loading, ready or failed), whoever may call it, and every skill folder or
  * plugin skill that was skipped, with its reasons, and the state of each runtime (is GraalPy
  * started, does it run with the JIT). Guarded like all of /admin.
  */
@@ -26,17 +27,24 @@ public final class SkillsAdminResource {
         this.registry = registry;
     }
 
-    /** A loaded skill as {@code GET /admin/skills} lists it; {@code source} is {@code folder <name>} or {@code plugin}. */
-    public record SkillEntry(String name, String version, String runtime, String source, String contentHash, Set<String> roles) {
+    /**
+     * A skill as {@code GET /admin/skills} lists it; {@code source} is {@code folder <name>} or
+     * {@code plugin}; {@code state} is {@code loading}, {@code ready} or {@code failed}, with the
+     * {@code reason} when failed.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SkillEntry(String name, String version, String runtime, String source, String contentHash, Set<String> roles,
+                             String state, String reason) {
     }
 
     @GET
     public Map<String, Object> list() {
         List<SkillEntry> loaded = new ArrayList<>();
-        for (SkillManifest skill : registry.list()) {
+        for (SkillView view : registry.views()) {
+            SkillManifest skill = view.manifest();
             loaded.add(new SkillEntry(skill.name(), skill.version(), skill.runtime().name().toLowerCase(),
                     skill.folder() != null ? "folder " + skill.folder().getFileName() : "plugin", skill.contentHash(),
-                    skill.roles()));
+                    skill.roles(), view.status().label(), view.reason()));
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("skills", loaded);

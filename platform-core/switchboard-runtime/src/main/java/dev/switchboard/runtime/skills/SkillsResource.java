@@ -17,6 +17,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -44,8 +45,8 @@ public final class SkillsResource {
     public Map<String, Object> list(@Context HttpServletRequest request) {
         Principal caller = Callers.require(request);
         List<Map<String, Object>> skills = new ArrayList<>();
-        for (SkillManifest skill : registry.list()) {
-            if (SkillRegistry.allowed(skill, caller)) {
+        for (SkillView skill : registry.views()) {
+            if (SkillRegistry.allowed(skill.manifest(), caller)) {
                 skills.add(summary(skill));
             }
         }
@@ -56,11 +57,12 @@ public final class SkillsResource {
     @Path("/{name}")
     public Map<String, Object> get(@PathParam("name") String name, @Context HttpServletRequest request) {
         Principal caller = Callers.require(request);
-        SkillManifest skill = registry.get(name).orElseThrow(() -> Problems.exception(404, "There is no skill " + Problems.echo(name) + "."));
+        SkillView view = registry.view(name).orElseThrow(() -> Problems.exception(404, "There is no skill " + Problems.echo(name) + "."));
+        SkillManifest skill = view.manifest();
         if (!SkillRegistry.allowed(skill, caller)) {
             throw Problems.exception(403, "'" + caller.id() + "' may not use the skill " + name + ": that takes one of the roles " + skill.roles() + ".");
         }
-        Map<String, Object> details = summary(skill);
+        Map<String, Object> details = summary(view);
         details.put("inputSchema", skill.inputSchema());
         details.put("outputSchema", skill.outputSchema());
         details.put("timeoutMs", skill.timeout().toMillis());
@@ -98,14 +100,20 @@ public final class SkillsResource {
         }
     }
 
-    /** The HTTP face of a skill error: the caller's mistakes are 4xx, the skill's 5xx, with its message. */
+    /** What {@code Retry-After} says to a call that waited for a loading skill in vain: a Python warm-up takes seconds. */
+    static final int LOADING_RETRY_AFTER_SECONDS = 5;
+
+    /**
+     * The HTTP face of a skill error: the caller's mistakes are 4xx, the skill's 5xx, with its
+     * message. A skill still loading is 503 with {@code Retry-After}; one that failed to load, 503.
+     */
     static WebApplicationException problem(SkillException e) {
         int status = switch (e.kind()) {
             case NOT_FOUND -> 404;
             case FORBIDDEN -> 403;
             case INVALID_INPUT -> 400;
             case TIMEOUT -> 504;
-            case CANCELLED -> 503;
+            case CANCELLED, LOADING, UNAVAILABLE -> 503;
             case FAILED, OUTPUT_INVALID -> 500;
         };
         Map<String, Object> extras = new LinkedHashMap<>();
@@ -113,10 +121,15 @@ public final class SkillsResource {
         if (!e.violations().isEmpty()) {
             extras.put("violations", e.violations());
         }
-        return new WebApplicationException(e.getMessage(), Problems.response(status, e.getMessage(), extras));
+        Response response = Problems.response(status, e.getMessage(), extras);
+        if (e.kind() == SkillException.Kind.LOADING) {
+            response = Response.fromResponse(response).header("Retry-After", LOADING_RETRY_AFTER_SECONDS).build();
+        }
+        return new WebApplicationException(e.getMessage(), response);
     }
 
-    private static Map<String, Object> summary(SkillManifest skill) {
+    private static Map<String, Object> summary(SkillView view) {
+        SkillManifest skill = view.manifest();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("name", skill.name());
         summary.put("description", skill.description());
@@ -124,6 +137,10 @@ public final class SkillsResource {
         summary.put("runtime", skill.runtime().name().toLowerCase());
         summary.put("contentHash", skill.contentHash());
         summary.put("roles", skill.roles());
+        summary.put("state", view.status().label());
+        if (view.reason() != null) {
+            summary.put("reason", view.reason());
+        }
         return summary;
     }
 }

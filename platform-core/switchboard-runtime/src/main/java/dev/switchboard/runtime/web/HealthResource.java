@@ -6,6 +6,7 @@ import dev.switchboard.runtime.plugins.Generation;
 import dev.switchboard.runtime.plugins.PluginManager;
 import dev.switchboard.runtime.plugins.PluginState;
 import dev.switchboard.runtime.plugins.PluginView;
+import dev.switchboard.runtime.skills.SkillView;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,7 +14,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -24,11 +27,14 @@ import java.util.function.Supplier;
 /**
  * {@code /health/live}: the process answers. {@code /health/ready}: the host can serve, with the
  * state of each component and each plugin (its own health checks run in parallel, each bounded
- * by {@code health.check_timeout}).
+ * by {@code health.check_timeout}) and how many skills are loading, ready and failed.
+ * {@code /health/skills}: 200 only once every skill is ready, for an operator who wants traffic
+ * held until then (readiness itself does not wait for a Python warm-up).
  *
- * <p>Status: {@code UP}; {@code DEGRADED} when a plugin FAILED or a check reports DEGRADED/DOWN
- * (still 200: a failing plugin fails alone); {@code DOWN} with 503 while starting or stopping, or
- * for plugin trouble when {@code health.fail_on_plugin_failure} is set.
+ * <p>Status: {@code UP}; {@code DEGRADED} when a plugin FAILED, a check reports DEGRADED/DOWN or
+ * a skill failed to load (still 200: a failing plugin or skill fails alone); {@code DOWN} with
+ * 503 while starting or stopping, or for plugin trouble when {@code health.fail_on_plugin_failure}
+ * is set.
  */
 @Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,12 +42,15 @@ public final class HealthResource {
 
     private final Supplier<HostState> state;
     private final PluginManager plugins;
+    private final Supplier<List<SkillView>> skills;
     private final Duration checkTimeout;
     private final boolean failOnPluginFailure;
 
-    public HealthResource(Supplier<HostState> state, PluginManager plugins, Duration checkTimeout, boolean failOnPluginFailure) {
+    public HealthResource(Supplier<HostState> state, PluginManager plugins, Supplier<List<SkillView>> skills, Duration checkTimeout,
+                          boolean failOnPluginFailure) {
         this.state = state;
         this.plugins = plugins;
+        this.skills = skills;
         this.checkTimeout = checkTimeout;
         this.failOnPluginFailure = failOnPluginFailure;
     }
@@ -104,12 +113,61 @@ public final class HealthResource {
         pluginsComponent.put("generation", generation.number());
         pluginsComponent.put("plugins", pluginReports);
         components.put("plugins", pluginsComponent);
+        Map<String, Object> skillsComponent = skillCounts();
+        components.put("skills", skillsComponent);
+        Health.Status skillsStatus = ((Number) skillsComponent.get("failed")).intValue() > 0 ? Health.Status.DEGRADED : Health.Status.UP;
 
-        Health.Status overall = host == HostState.READY ? pluginsStatus : Health.Status.DOWN;
+        Health.Status overall = host == HostState.READY ? worse(pluginsStatus, skillsStatus) : Health.Status.DOWN;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", overall.name());
         body.put("components", components);
         return Response.status(overall == Health.Status.DOWN ? 503 : 200).entity(body).type(MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * Whether every skill is ready: 200 {@code UP} then, else 503 {@code DOWN} naming the skills
+     * still loading and those that failed, with their reasons. A host with no skills is UP.
+     */
+    @GET
+    @Path("/skills")
+    public Response skills() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        Map<String, Object> counts = skillCounts();
+        boolean allReady = state.get() == HostState.READY && counts.get("loading").equals(0) && counts.get("failed").equals(0);
+        body.put("status", allReady ? "UP" : "DOWN");
+        counts.remove("status");
+        body.putAll(counts);
+        List<String> loading = new ArrayList<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (SkillView skill : skills.get()) {
+            switch (skill.status()) {
+                case LOADING -> loading.add(skill.name());
+                case FAILED -> failed.put(skill.name(), skill.reason());
+                case READY -> {
+                }
+            }
+        }
+        if (!loading.isEmpty()) {
+            body.put("loadingSkills", loading);
+        }
+        if (!failed.isEmpty()) {
+            body.put("failedSkills", failed);
+        }
+        return Response.status(allReady ? 200 : 503).entity(body).type(MediaType.APPLICATION_JSON).build();
+    }
+
+    /** {@code status} (DEGRADED when a skill failed), then how many skills are loading, ready and failed. */
+    private Map<String, Object> skillCounts() {
+        int[] counts = new int[SkillView.Status.values().length];
+        for (SkillView skill : skills.get()) {
+            counts[skill.status().ordinal()]++;
+        }
+        Map<String, Object> component = new LinkedHashMap<>();
+        component.put("status", counts[SkillView.Status.FAILED.ordinal()] > 0 ? Health.Status.DEGRADED.name() : Health.Status.UP.name());
+        for (SkillView.Status status : SkillView.Status.values()) {
+            component.put(status.label(), counts[status.ordinal()]);
+        }
+        return component;
     }
 
     private Map<String, Map<String, Health>> runChecks(Map<String, Map<String, HealthCheck>> checks) {

@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +38,7 @@ class PythonSkillRuntimeTest {
 
     @BeforeAll
     static void start() {
-        python = new PythonSkillRuntime(2);
+        python = new PythonSkillRuntime(2, Duration.ofSeconds(30));
     }
 
     @AfterAll
@@ -106,10 +107,22 @@ class PythonSkillRuntimeTest {
                 """);
         LoadedSkill skill = invoker.load(SkillManifestParser.parse(folder), python);
         loaded.add(skill);
+        assertThat(skill.runner.coldStartAllowance()).as("warmed at load").isEqualTo(Duration.ZERO);
         // Both contexts ran 1 and 2 (the failing example is reported, not fatal), so every first call finds warm code.
         for (int call = 0; call < 2; call++) {
             assertThat(invoker.invoke(skill, JSON.readTree("{\"n\": 7}"), null, null).output().get("runs").toString()).isEqualTo("[1,2,7]");
         }
+    }
+
+    @Test
+    void aSkillWithoutExamplesGetsTheWarmUpAllowanceUntilEachContextHasRunOnce() throws Exception {
+        LoadedSkill cold = skill("def run(input):\n    return input\n", "");
+        assertThat(cold.runner.coldStartAllowance()).isEqualTo(Duration.ofSeconds(30));
+        // Two contexts, taken in turn: the allowance holds until the second one has run too.
+        cold.runner.run(JSON.readTree("{}"), new SkillInvokerTest.Listener(new ArrayList<>()));
+        assertThat(cold.runner.coldStartAllowance()).isEqualTo(Duration.ofSeconds(30));
+        cold.runner.run(JSON.readTree("{}"), new SkillInvokerTest.Listener(new ArrayList<>()));
+        assertThat(cold.runner.coldStartAllowance()).isEqualTo(Duration.ZERO);
     }
 
     @Test

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +22,7 @@ class SkillRegistryCloseTest {
     @Test
     void closeCutsAWarmUpShortInsteadOfWaitingForIt() throws Exception {
         spinner();
-        SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 1);
+        SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 1, Duration.ofSeconds(30));
         CountDownLatch loadEnded = new CountDownLatch(1);
         Thread load = Thread.ofPlatform().start(() -> {
             try {
@@ -53,7 +54,7 @@ class SkillRegistryCloseTest {
     void aRuntimeClosedBeforeItsEngineStartsNeverStartsOne() throws Exception {
         // The shutdown came before the skills' load reached the engine: the load must end, not warm up.
         SkillManifest manifest = SkillManifestParser.parse(spinner());
-        PythonSkillRuntime python = new PythonSkillRuntime(1);
+        PythonSkillRuntime python = new PythonSkillRuntime(1, Duration.ofSeconds(30));
         python.close();
         assertThatThrownBy(() -> python.prepare(manifest)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("the host is stopping");
