@@ -157,10 +157,17 @@ def _theme(theme):
 
 
 def _hex_color(where, value, with_hash):
-    """Monaco colors: '#rrggbb' or '#rrggbbaa' in theme colors, 'rrggbb' in token rules."""
+    """Monaco colors: '#rrggbb' or '#rrggbbaa' in theme colors, 'rrggbb' in token rules.
+
+    Token rules take no alpha: Monaco renders token colours opaque (#6a995580 comes out as
+    rgb(106, 153, 85)), so an alpha there would promise what the editor never shows.
+    """
     text = value[1:] if isinstance(value, str) and value.startswith("#") else value
     if not isinstance(text, str) or len(text) not in (3, 6, 8) or any(c not in "0123456789abcdefABCDEF" for c in text):
         raise ValueError("%s: a hex color like #1e1e1e, got %r" % (where, value))
+    if not with_hash and len(text) == 8:
+        raise ValueError("%s: a hex color without alpha like 6a9955 (Monaco renders token colours opaque), got %r"
+                         % (where, value))
     if len(text) == 3:
         text = "".join(c * 2 for c in text)
     text = text.lower()
@@ -238,11 +245,15 @@ def generate(input, ctx=None):
         options["minimap"] = {"enabled": wanted.get("minimap", False)}
 
     _apply_features(options, features, language)
+    # With detectIndentation the file's own indentation wins: pinning tabSize on the model would undo
+    # what the editor detected (tabSize and insertSpaces in editorOptions stay the fallback).
+    model_options = {"trimAutoWhitespace": trim} if options["detectIndentation"] else {
+        "tabSize": tab_size, "indentSize": "tabSize", "insertSpaces": insert_spaces, "trimAutoWhitespace": trim}
     output = {
         "language": language,
         "theme": theme_name,
         "editorOptions": options,
-        "modelOptions": {"tabSize": tab_size, "indentSize": "tabSize", "insertSpaces": insert_spaces, "trimAutoWhitespace": trim},
+        "modelOptions": model_options,
         "features": features,
     }
     if theme_definition is not None:
@@ -292,8 +303,12 @@ def _apply_features(options, features, language):
 
 
 def _diff_options(options):
-    """Options for monaco.editor.createDiffEditor: the same look, the original side not editable."""
-    diff = {name: options[name] for name in ("automaticLayout", "readOnly", "fontSize", "lineNumbers", "minimap",
+    """Options for monaco.editor.createDiffEditor: the same look, the original side not editable.
+
+    No minimap: the diff editor turns it off on both sides whatever it is given
+    (diffEditorEditors.js, _adjustOptionsForSubEditor), and shows its own overview ruler instead.
+    """
+    diff = {name: options[name] for name in ("automaticLayout", "readOnly", "fontSize", "lineNumbers",
                                               "wordWrap", "renderWhitespace", "accessibilitySupport", "theme")}
     diff.update({"renderSideBySide": True, "useInlineViewWhenSpaceIsLimited": True, "originalEditable": False,
                  "ignoreTrimWhitespace": False, "renderIndicators": True, "enableSplitViewResizing": True,
