@@ -25,7 +25,8 @@ public final class PythonSkillLoad {
 
     public static void main(String[] args) throws Exception {
         Path seeds = Path.of(args[0]);
-        String skill = args[1];
+        String workload = args[1];
+        String skill = Workloads.skill(workload);
         double warm = Double.parseDouble(args[2]);
         double measure = Double.parseDouble(args[3]);
         int threads = Integer.parseInt(args[4]);
@@ -35,7 +36,7 @@ public final class PythonSkillLoad {
         CopyTree.copy(seeds.resolve(skill), dir.resolve(skill));
         Path manifest = dir.resolve(skill).resolve("SKILL.md");
         Files.writeString(manifest, Files.readString(manifest).replaceFirst("cache: \\{enabled: true", "cache: {enabled: false"));
-        JsonNode input = JsonMapper.shared().readTree(seeds.resolve(skill).resolve("cases.json").toFile()).get(0).get("input");
+        JsonNode input = Workloads.input(seeds, workload);
 
         long loadStart = System.nanoTime();
         try (SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), threads, Duration.ofSeconds(30))) {
@@ -79,6 +80,8 @@ public final class PythonSkillLoad {
             }
             ObjectNode result = JsonMapper.shared().createObjectNode();
             result.put("skill", skill);
+            result.put("workload", workload);
+            result.put("eventsPerCall", Workloads.events(workload));
             result.put("jit", Boolean.TRUE.equals(registry.runtimes().get("python").get("jit")));
             result.put("jvmStartToLoadedMillis", loadedAt - jvmStart);
             result.put("loadMillis", TimeUnit.NANOSECONDS.toMillis(loaded - loadStart));

@@ -35,7 +35,7 @@ import java.util.List;
 public final class SkillBenchmark {
 
     private static final JsonMapper JSON = JsonMapper.shared();
-    private static final String[] SKILLS = {"sse-handler", "monaco-config"};
+    private static final String[] WORKLOADS = {"sse-handler", "monaco-config", Workloads.BATCH};
     private static final int THREADS = 2;
 
     public static void main(String[] args) throws Exception {
@@ -53,7 +53,7 @@ public final class SkillBenchmark {
         report.set("cachedInvoke", jmh(seeds));
 
         ArrayNode skills = report.putArray("skills");
-        for (String skill : SKILLS) {
+        for (String skill : WORKLOADS) {
             ObjectNode entry = skills.addObject();
             entry.put("skill", skill);
             entry.set("graalpyJit", graalpy(dist, seeds, skill, true, jitWarm, measure));
@@ -127,8 +127,8 @@ public final class SkillBenchmark {
 
     private static JsonNode cpythonLoop(Path scripts, Path seeds, String skill, double warm, double measure) throws Exception {
         Path input = inputFile(seeds, skill);
-        Process process = new ProcessBuilder("python3", scripts.resolve("cpython_loop.py").toString(), seeds.resolve(skill).toString(),
-                entry(seeds, skill), input.toString(), Double.toString(warm), Double.toString(measure), Integer.toString(THREADS))
+        Process process = new ProcessBuilder("python3", scripts.resolve("cpython_loop.py").toString(),
+                seeds.resolve(Workloads.skill(skill)).toString(), entry(seeds, skill), input.toString(), Double.toString(warm), Double.toString(measure), Integer.toString(THREADS))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String line = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (process.waitFor() != 0) {
@@ -148,7 +148,7 @@ public final class SkillBenchmark {
             threads.add(Thread.ofPlatform().start(() -> {
                 try {
                     Process worker = new ProcessBuilder("python3", scripts.resolve("jsonl_worker.py").toString(),
-                            seeds.resolve(skill).toString(), entry(seeds, skill)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                            seeds.resolve(Workloads.skill(skill)).toString(), entry(seeds, skill)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                     try (BufferedWriter in = new BufferedWriter(new OutputStreamWriter(worker.getOutputStream(), StandardCharsets.UTF_8));
                          BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
                         long[] samples = new long[1 << 16];
@@ -187,12 +187,12 @@ public final class SkillBenchmark {
 
     private static Path inputFile(Path seeds, String skill) throws Exception {
         Path file = Files.createTempFile("bench-input", ".json");
-        Files.writeString(file, JSON.readTree(seeds.resolve(skill).resolve("cases.json").toFile()).get(0).get("input").toString());
+        Files.writeString(file, Workloads.input(seeds, skill).toString());
         return file;
     }
 
     private static String entry(Path seeds, String skill) throws Exception {
-        String line = Files.readAllLines(seeds.resolve(skill).resolve("SKILL.md")).stream()
+        String line = Files.readAllLines(seeds.resolve(Workloads.skill(skill)).resolve("SKILL.md")).stream()
                 .filter(l -> l.strip().startsWith("entry:")).findFirst().orElseThrow();
         return line.substring(line.indexOf(':') + 1).strip();
     }

@@ -4,15 +4,20 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import tools.jackson.databind.JsonNode;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * One version of a skill, ready to invoke: its manifest, its compiled schemas, its prepared code,
- * and its own output cache. A new version (an edited folder, a new content hash) is a new
- * {@code LoadedSkill} with an empty cache, so an edit drops the old outputs with the old version.
+ * its meters and its own output cache. A new version (an edited folder, a new content hash) is a
+ * new {@code LoadedSkill} with an empty cache, so an edit drops the old outputs with the old version.
  */
 final class LoadedSkill implements AutoCloseable {
 
@@ -22,25 +27,42 @@ final class LoadedSkill implements AutoCloseable {
     final SkillRuntime.Runner runner;
     /** {@code switchboard.skills.latency} of this skill, resolved once rather than on every call. */
     final Timer latency;
-    /** Size-bounded (W-TinyLFU, LRU-like) with the skill's TTL; concurrent identical calls share one future. Null when caching is off. */
-    final AsyncCache<String, RunOutcome> cache;
+    /** {@code switchboard.skills.cache} hits and misses: resolved once (a registry lookup per call cost more than the hit itself). */
+    final Counter hits;
+    final Counter misses;
+    /** {@code switchboard.skills.calls} by outcome, resolved on first use. */
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final Function<String, Counter> outcomeCounter;
+    /**
+     * Size-bounded (W-TinyLFU, LRU-like) with the skill's TTL; concurrent identical calls share one
+     * future. Keyed by the input itself (a copy): {@link JsonNode#equals} compares objects as maps,
+     * whatever their key order, so equal inputs meet without writing a canonical text on every
+     * call. Null when caching is off.
+     */
+    final AsyncCache<JsonNode, RunOutcome> cache;
     /** The last good output per input, kept for {@code fallback: stale}; null otherwise. */
-    final Cache<String, JsonNode> lastGood;
+    final Cache<JsonNode, JsonNode> lastGood;
 
-    LoadedSkill(SkillManifest manifest, SchemaCheck input, SkillRuntime.Runner runner, Executor executor, Timer latency, Runnable onEviction) {
+    LoadedSkill(SkillManifest manifest, SchemaCheck input, SkillRuntime.Runner runner, Executor executor, MeterRegistry meters) {
         this.manifest = manifest;
         this.input = input;
         this.output = SchemaCheck.of(manifest.outputSchema());
         this.runner = runner;
-        this.latency = latency;
+        String name = manifest.name();
+        this.latency = Timer.builder("switchboard.skills.latency").description("Time of a skill call, cached or not").tag("skill", name)
+                .register(meters);
+        this.hits = meters.counter("switchboard.skills.cache", "skill", name, "result", "hit");
+        this.misses = meters.counter("switchboard.skills.cache", "skill", name, "result", "miss");
+        this.outcomeCounter = outcome -> meters.counter("switchboard.skills.calls", "skill", name, "outcome", outcome);
+        Counter evictions = meters.counter("switchboard.skills.cache.evictions", "skill", name);
         SkillManifest.CachePolicy policy = manifest.cache();
         this.cache = !policy.enabled() ? null : Caffeine.newBuilder()
                 .maximumSize(policy.maxEntries())
                 .expireAfterWrite(policy.ttl())
                 .executor(executor)
-                .removalListener((String key, RunOutcome value, RemovalCause cause) -> {
+                .removalListener((JsonNode key, RunOutcome value, RemovalCause cause) -> {
                     if (cause.wasEvicted()) {
-                        onEviction.run();
+                        evictions.increment();
                     }
                 })
                 .buildAsync();
@@ -50,6 +72,11 @@ final class LoadedSkill implements AutoCloseable {
 
     String name() {
         return manifest.name();
+    }
+
+    /** Counts one call with its outcome ({@code ok}, {@code cached}, {@code fallback} or an error kind). */
+    void count(String outcome) {
+        outcomes.computeIfAbsent(outcome, outcomeCounter).increment();
     }
 
     @Override

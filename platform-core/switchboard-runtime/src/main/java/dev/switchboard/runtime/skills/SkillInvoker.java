@@ -6,13 +6,11 @@ import dev.switchboard.api.SkillException;
 import dev.switchboard.api.SkillException.Kind;
 import dev.switchboard.api.SkillResult;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.cfg.JsonNodeFeature;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,9 +28,6 @@ import java.util.concurrent.TimeoutException;
  * fallback.
  */
 public final class SkillInvoker {
-
-    /** Canonical JSON for cache keys: object properties sorted, so key order does not matter. */
-    private static final JsonMapper CANONICAL = JsonMapper.builder().enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
 
     private final MeterRegistry meters;
     /**
@@ -53,21 +48,13 @@ public final class SkillInvoker {
 
     /** Prepares the skill of {@code slot} with {@code runtime}, reusing the input schema the slot compiled. */
     LoadedSkill load(SkillSlot slot, SkillRuntime runtime) throws SkillFormatException {
-        String name = slot.name();
-        return new LoadedSkill(slot.manifest, slot.input, runtime.prepare(slot.manifest), runs, latency(name),
-                () -> meters.counter("switchboard.skills.cache.evictions", "skill", name).increment());
-    }
-
-    private Timer latency(String skill) {
-        return Timer.builder("switchboard.skills.latency").description("Time of a skill call, cached or not").tag("skill", skill)
-                .register(meters);
+        return new LoadedSkill(slot.manifest, slot.input, runtime.prepare(slot.manifest), runs, meters);
     }
 
     /** Prepares a skill a plugin contributed. */
     LoadedSkill load(PluginSkill skill) {
-        String name = skill.manifest().name();
-        return new LoadedSkill(skill.manifest(), SchemaCheck.of(skill.manifest().inputSchema()), JavaSkillRuntime.runner(skill.skill(), skill.loader(), () -> { }), runs, latency(name),
-                () -> meters.counter("switchboard.skills.cache.evictions", "skill", name).increment());
+        return new LoadedSkill(skill.manifest(), SchemaCheck.of(skill.manifest().inputSchema()),
+                JavaSkillRuntime.runner(skill.skill(), skill.loader(), () -> { }), runs, meters);
     }
 
     /**
@@ -80,15 +67,12 @@ public final class SkillInvoker {
      */
     SkillResult invoke(LoadedSkill skill, JsonNode input, Principal caller, SkillContext listener) {
         long started = System.nanoTime();
-        String name = skill.name();
         try {
-            admit(skill.manifest, skill.input, input, caller);
-            String key = CANONICAL.writeValueAsString(input);
-            SkillResult result = call(skill, key, input, listener, started);
-            count(name, result.fallback() ? "fallback" : result.cached() ? "cached" : "ok");
+            SkillResult result = call(skill, input, caller, listener, started);
+            skill.count(result.fallback() ? "fallback" : result.cached() ? "cached" : "ok");
             return result;
         } catch (SkillException e) {
-            count(name, e.kind().name().toLowerCase());
+            skill.count(e.kind().name().toLowerCase(Locale.ROOT));
             throw e;
         } finally {
             skill.latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -100,42 +84,62 @@ public final class SkillInvoker {
      * at once): the caller's roles, then the input against the input schema.
      */
     static void admit(SkillManifest skill, SchemaCheck inputSchema, JsonNode input, Principal caller) {
-        if (caller != null && !skill.roles().isEmpty() && skill.roles().stream().noneMatch(caller::hasRole)) {
-            throw new SkillException(Kind.FORBIDDEN, "'" + caller.id() + "' may not call the skill " + skill.name()
-                    + ": that takes one of the roles " + skill.roles() + ".");
-        }
+        admitCaller(skill, caller);
         List<String> violations = inputSchema.violations(input);
         if (!violations.isEmpty()) {
             throw new SkillException(Kind.INVALID_INPUT, "The input does not match the input schema of " + skill.name() + ".", violations, null);
         }
     }
 
-    private SkillResult call(LoadedSkill skill, String key, JsonNode input, SkillContext listener, long started) {
+    /** The caller holds one of the skill's roles, or the skill asks for none (null: the host itself). */
+    private static void admitCaller(SkillManifest skill, Principal caller) {
+        if (caller != null && !skill.roles().isEmpty() && skill.roles().stream().noneMatch(caller::hasRole)) {
+            throw new SkillException(Kind.FORBIDDEN, "'" + caller.id() + "' may not call the skill " + skill.name()
+                    + ": that takes one of the roles " + skill.roles() + ".");
+        }
+    }
+
+    private SkillResult call(LoadedSkill skill, JsonNode input, Principal caller, SkillContext listener, long started) {
         CompletableFuture<RunOutcome> future;
         boolean ran;
+        JsonNode key;
         if (skill.cache == null) {
+            key = input;
+            admit(skill.manifest, skill.input, input, caller);
             future = run(skill, input, listener);
             ran = true;
         } else {
             boolean[] started0 = {false};
-            future = cached(skill, key, input, listener, started0);
+            future = skill.cache.getIfPresent(input);
+            if (future != null) {
+                // A hit: this input passed the schema when its entry was made (only valid inputs get one).
+                admitCaller(skill.manifest, caller);
+                key = input;
+            } else {
+                admit(skill.manifest, skill.input, input, caller);
+                // The key is a copy: a Java skill may change the input it is given.
+                key = input.deepCopy();
+                future = cached(skill, key, input, listener, started0);
+            }
             if (!started0[0] && future.isDone() && future.join() instanceof RunOutcome.Failed) {
                 // A failed run leaves the cache a moment after it fails: do not serve its failure again.
                 skill.cache.asMap().remove(key, future);
+                key = key == input ? input.deepCopy() : key;
                 future = cached(skill, key, input, listener, started0);
             }
             ran = started0[0];
             if (ran) {
                 CompletableFuture<RunOutcome> mine = future;
+                JsonNode entry = key;
                 mine.thenAccept(outcome -> {
                     if (outcome instanceof RunOutcome.Failed) {
-                        skill.cache.asMap().remove(key, mine);
+                        skill.cache.asMap().remove(entry, mine);
                     }
                 });
             } else if (future instanceof Running running) {
                 running.addWaiter();
             }
-            meters.counter("switchboard.skills.cache", "skill", skill.name(), "result", ran ? "miss" : "hit").increment();
+            (ran ? skill.misses : skill.hits).increment();
         }
         RunOutcome outcome;
         try {
@@ -153,7 +157,7 @@ public final class SkillInvoker {
         }
         return switch (outcome) {
             case RunOutcome.Output output -> {
-                if (skill.lastGood != null) {
+                if (skill.lastGood != null && ran) {
                     skill.lastGood.put(key, output.value());
                 }
                 yield result(skill, output.value(), !ran, started, false);
@@ -163,7 +167,7 @@ public final class SkillInvoker {
     }
 
     /** The cached run for {@code key}, starting one (and setting {@code started[0]}) when there is none. */
-    private CompletableFuture<RunOutcome> cached(LoadedSkill skill, String key, JsonNode input, SkillContext listener, boolean[] started) {
+    private CompletableFuture<RunOutcome> cached(LoadedSkill skill, JsonNode key, JsonNode input, SkillContext listener, boolean[] started) {
         return skill.cache.get(key, (k, executor) -> {
             started[0] = true;
             return run(skill, input, listener);
@@ -267,7 +271,7 @@ public final class SkillInvoker {
         return new SkillException(Kind.FAILED, skill.name() + " failed: " + message, List.of(), error);
     }
 
-    private SkillResult fallback(LoadedSkill skill, String key, SkillException failure, long started) {
+    private SkillResult fallback(LoadedSkill skill, JsonNode key, SkillException failure, long started) {
         boolean skillsFault = failure.kind() == Kind.FAILED || failure.kind() == Kind.TIMEOUT || failure.kind() == Kind.OUTPUT_INVALID;
         if (skillsFault) {
             switch (skill.manifest.fallback()) {
@@ -295,11 +299,7 @@ public final class SkillInvoker {
 
     /** Counts a call refused before it reached a loaded skill (the registry's wait for a loading one). */
     void refused(String skill, SkillException failure) {
-        count(skill, failure.kind().name().toLowerCase(java.util.Locale.ROOT));
-    }
-
-    private void count(String skill, String outcome) {
-        meters.counter("switchboard.skills.calls", "skill", skill, "outcome", outcome).increment();
+        meters.counter("switchboard.skills.calls", "skill", skill, "outcome", failure.kind().name().toLowerCase(Locale.ROOT)).increment();
     }
 
     /** One run's context: the caller's listener, and the cancellation the timeout sets. */

@@ -1,0 +1,58 @@
+package dev.switchboard.bench;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.nio.file.Path;
+
+/**
+ * What the skill benchmarks call: a seed skill with the first input of its {@code cases.json}, or
+ * {@code sse-handler-batch-100}, sse-handler with one batch of 100 events (the shape the Dapr
+ * bridge's bulk subscriptions deliver), made from that first event with ids, students,
+ * priorities and times varied. The same input goes to GraalPy and to CPython.
+ */
+final class Workloads {
+
+    static final String BATCH = "sse-handler-batch-100";
+    private static final JsonMapper JSON = JsonMapper.shared();
+
+    private Workloads() {
+    }
+
+    /** The skill a workload calls. */
+    static String skill(String workload) {
+        return workload.equals(BATCH) ? "sse-handler" : workload;
+    }
+
+    /** How many events one call handles (for the cost per event). */
+    static int events(String workload) {
+        return workload.equals(BATCH) ? 100 : 1;
+    }
+
+    static JsonNode input(Path seeds, String workload) throws Exception {
+        JsonNode first = JSON.readTree(seeds.resolve(skill(workload)).resolve("cases.json").toFile()).get(0).get("input");
+        if (!workload.equals(BATCH)) {
+            return first;
+        }
+        String[] students = {"alice", "bob", "carol", "dave"};
+        String[] priorities = {"LOW", "normal", "HIGH", "critical"};
+        String[] types = {"MASTERY_UPDATED", "lesson.completed", "feedback.created", "recommendation.created", "system.alert"};
+        ArrayNode events = JSON.createArrayNode();
+        for (int i = 0; i < 100; i++) {
+            ObjectNode event = (ObjectNode) first.get("event").deepCopy();
+            event.put("id", "e" + i);
+            event.put("type", types[i % types.length]);
+            event.put("studentId", students[i % students.length]);
+            event.put("priority", priorities[i % priorities.length]);
+            event.put("timestamp", "2026-11-22T11:%02d:%02d+01:00".formatted(i / 60, i % 60));
+            events.add(event);
+        }
+        ObjectNode batch = JSON.createObjectNode();
+        batch.set("events", events);
+        batch.put("source", first.get("source").stringValue());
+        batch.put("receivedAt", first.get("receivedAt").stringValue());
+        return batch;
+    }
+}
