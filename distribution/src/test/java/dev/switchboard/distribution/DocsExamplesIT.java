@@ -116,8 +116,8 @@ class DocsExamplesIT {
             String token = switchboard.await(TOKEN, Duration.ofSeconds(10)).group(1);
             if (blocks.stream().flatMap(b -> b.examples().stream()).anyMatch(e -> e.command().contains("/api/skills"))) {
                 // The seed skills load after the host is ready.
-                switchboard.await(Pattern.compile("Skill monaco-config \\S+ loaded"), Duration.ofSeconds(120));
-                switchboard.await(Pattern.compile("Skill sse-handler \\S+ loaded"), Duration.ofSeconds(120));
+                switchboard.await(Pattern.compile("Skill monaco-config \\S+ ready"), Duration.ofSeconds(120));
+                switchboard.await(Pattern.compile("Skill sse-handler \\S+ ready"), Duration.ofSeconds(120));
             }
             for (Block block : blocks) {
                 List<String> outputs = shell(home, token, port, block);
