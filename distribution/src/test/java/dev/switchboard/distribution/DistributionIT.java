@@ -1,6 +1,7 @@
 package dev.switchboard.distribution;
 
 import dev.switchboard.testkit.PluginJarBuilder;
+import dev.switchboard.testkit.TestSkills;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -146,24 +147,6 @@ class DistributionIT {
         }
     }
 
-    /** A Python skill whose warm-up example sleeps {@code seconds}: loading for that long. It has no output_schema and echoes its input. */
-    private Path slowStart(Path skills, int seconds) throws Exception {
-        Path folder = Files.createDirectories(skills.resolve("slow-start"));
-        Files.writeString(folder.resolve("SKILL.md"), """
-                ---
-                name: slow-start
-                description: Takes a while to warm up; echoes its input.
-                switchboard:
-                  runtime: python
-                  entry: slow.py:run
-                  timeout: 20s
-                  input_schema: {type: object, properties: {sleep: {type: number}}, examples: [{sleep: %d}]}
-                ---
-                """.formatted(seconds));
-        Files.writeString(folder.resolve("slow.py"), "import time\n\ndef run(input):\n    time.sleep(input.get('sleep', 0))\n    return input\n");
-        return skills;
-    }
-
     private static URI awaitReady(Launcher switchboard) throws Exception {
         Matcher listening = switchboard.await(Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)"), Duration.ofSeconds(30));
         URI base = URI.create("http://127.0.0.1:" + listening.group(1));
@@ -190,7 +173,7 @@ class DistributionIT {
                 }
             }
         }
-        slowStart(skills, 3);
+        TestSkills.slowStart(skills, 3);
         JsonNode monacoCase = JSON.readTree(skills.resolve("monaco-config/cases.json").toFile()).get(0);
         try (Launcher switchboard = Launcher.start(Launcher.DIST, Map.of("SWITCHBOARD_PORT", "0", "SWITCHBOARD_SKILLS_DIR", skills.toString(),
                 "SWITCHBOARD_PLUGINS_DIR", temp.resolve("plugins").toString()), "run")) {
@@ -222,7 +205,8 @@ class DistributionIT {
 
     @Test
     void pastAShortWarmUpAllowanceACallIsAnswered503WithRetryAfter() throws Exception {
-        Path skills = slowStart(Files.createDirectories(temp.resolve("slow-skills")), 10);
+        Path skills = Files.createDirectories(temp.resolve("slow-skills"));
+        TestSkills.slowStart(skills, 10);
         try (Launcher switchboard = Launcher.start(Launcher.DIST, Map.of("SWITCHBOARD_PORT", "0", "SWITCHBOARD_SKILLS_DIR", skills.toString(),
                 "SWITCHBOARD_PLUGINS_DIR", temp.resolve("plugins").toString(), "SWITCHBOARD_SKILLS_WARM_UP_ALLOWANCE", "1s"), "run")) {
             URI base = awaitReady(switchboard);

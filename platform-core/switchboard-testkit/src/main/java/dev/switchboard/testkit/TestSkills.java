@@ -45,4 +45,39 @@ public final class TestSkills {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * {@code slow-start}: a Python skill whose warm-up example sleeps {@code warmUpSeconds}, so it
+     * stays loading for that long per context; it echoes its input ({@code {"sleep": 0}} answers at
+     * once) and has no output schema. Timeout 20 s. Written as {@code dir/slow-start} (its code
+     * first, then its SKILL.md, so a watched directory never sees a SKILL.md without its code),
+     * which is returned.
+     */
+    public static Path slowStart(Path dir, int warmUpSeconds) {
+        try {
+            Path folder = dir.resolve("slow-start");
+            Files.createDirectories(folder);
+            Files.writeString(folder.resolve("slow.py"), """
+                    import time
+
+                    def run(input):
+                        time.sleep(input.get('sleep', 0))
+                        return input
+                    """);
+            Files.writeString(folder.resolve("SKILL.md"), """
+                    ---
+                    name: slow-start
+                    description: Takes a while to warm up; echoes its input.
+                    switchboard:
+                      runtime: python
+                      entry: slow.py:run
+                      timeout: 20s
+                      input_schema: {type: object, properties: {sleep: {type: number}}, examples: [{sleep: %d}]}
+                    ---
+                    """.formatted(warmUpSeconds));
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -100,11 +100,6 @@ public final class SkillRegistry implements Skills, AutoCloseable {
         private Pending(List<SkillSlot> slots) {
             this.slots = slots;
         }
-
-        /** How many skills are to be prepared. */
-        public int size() {
-            return slots.size();
-        }
     }
 
     /**

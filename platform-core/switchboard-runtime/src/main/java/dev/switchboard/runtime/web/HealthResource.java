@@ -113,7 +113,7 @@ public final class HealthResource {
         pluginsComponent.put("generation", generation.number());
         pluginsComponent.put("plugins", pluginReports);
         components.put("plugins", pluginsComponent);
-        Map<String, Object> skillsComponent = skillCounts();
+        Map<String, Object> skillsComponent = skillCounts(skills.get());
         components.put("skills", skillsComponent);
         Health.Status skillsStatus = ((Number) skillsComponent.get("failed")).intValue() > 0 ? Health.Status.DEGRADED : Health.Status.UP;
 
@@ -131,15 +131,11 @@ public final class HealthResource {
     @GET
     @Path("/skills")
     public Response skills() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        Map<String, Object> counts = skillCounts();
-        boolean allReady = state.get() == HostState.READY && counts.get("loading").equals(0) && counts.get("failed").equals(0);
-        body.put("status", allReady ? "UP" : "DOWN");
-        counts.remove("status");
-        body.putAll(counts);
+        // One snapshot for the counts and the names, so that they agree.
+        List<SkillView> views = skills.get();
         List<String> loading = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();
-        for (SkillView skill : skills.get()) {
+        for (SkillView skill : views) {
             switch (skill.status()) {
                 case LOADING -> loading.add(skill.name());
                 case FAILED -> failed.put(skill.name(), skill.reason());
@@ -147,6 +143,12 @@ public final class HealthResource {
                 }
             }
         }
+        boolean allReady = state.get() == HostState.READY && loading.isEmpty() && failed.isEmpty();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", allReady ? "UP" : "DOWN");
+        Map<String, Object> counts = skillCounts(views);
+        counts.remove("status");
+        body.putAll(counts);
         if (!loading.isEmpty()) {
             body.put("loadingSkills", loading);
         }
@@ -157,9 +159,9 @@ public final class HealthResource {
     }
 
     /** {@code status} (DEGRADED when a skill failed), then how many skills are loading, ready and failed. */
-    private Map<String, Object> skillCounts() {
+    private static Map<String, Object> skillCounts(List<SkillView> views) {
         int[] counts = new int[SkillView.Status.values().length];
-        for (SkillView skill : skills.get()) {
+        for (SkillView skill : views) {
             counts[skill.status().ordinal()]++;
         }
         Map<String, Object> component = new LinkedHashMap<>();

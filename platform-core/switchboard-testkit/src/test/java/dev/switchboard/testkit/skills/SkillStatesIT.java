@@ -1,6 +1,7 @@
 package dev.switchboard.testkit.skills;
 
 import dev.switchboard.testkit.SwitchboardExtension;
+import dev.switchboard.testkit.TestSkills;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -8,8 +9,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,21 +81,7 @@ class SkillStatesIT {
     @Test
     void aSkillStillLoadingIsListedWaitedForAndPastTheAllowanceAnswered503WithRetryAfter() throws Exception {
         // Its warm-up example sleeps 4 s: it is loading for that long after it is listed.
-        Path folder = SKILLS.folder("slow-start", """
-                ---
-                name: slow-start
-                description: Takes a while to warm up; echoes its input.
-                switchboard:
-                  runtime: python
-                  entry: slow.py:run
-                  timeout: 10s
-                  input_schema: {type: object, properties: {sleep: {type: number}}, examples: [{sleep: 4}]}
-                ---
-                """, "slow.py", "import time\n\ndef run(input):\n    time.sleep(input.get('sleep', 0))\n    return input\n");
-        Path live = switchboard.home().resolve("skills/slow-start");
-        Files.createDirectories(live);
-        Files.copy(folder.resolve("slow.py"), live.resolve("slow.py"));
-        Files.copy(folder.resolve("SKILL.md"), live.resolve("SKILL.md"));
+        TestSkills.slowStart(switchboard.home().resolve("skills"), 4);
 
         JsonNode listed = null;
         for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); listed == null && System.nanoTime() < deadline; ) {
