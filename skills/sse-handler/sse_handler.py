@@ -7,6 +7,7 @@ The Dapr bridge calls it on every inbound event: keep it cheap.
 
 import hashlib
 import json
+import re
 from datetime import datetime, timezone
 
 # Backend event types (as the Mastery Engine and other services publish them) -> frontend types.
@@ -66,19 +67,81 @@ def iso_timestamp(value):
         moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
     elif isinstance(value, str):
         text = value.strip()
-        if text.endswith("Z") or text.endswith("z"):
-            text = text[:-1] + "+00:00"
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            # Our own words: the runtime's message differs between CPython and GraalPy.
-            raise ValueError("not an ISO-8601 time or an epoch number") from None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        moment = moment.astimezone(timezone.utc)
+        common = utc_from_common_iso(text)
+        if common is not None:
+            return common
+        moment = parse_iso(text)
     else:
         raise ValueError("timestamp: a string or a number")
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (moment.microsecond // 1000)
+
+
+def parse_iso(text):
+    """Any ISO-8601 form datetime.fromisoformat reads, as an aware datetime in UTC (none means UTC)."""
+    if text.endswith("Z") or text.endswith("z"):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        # Our own words: the runtime's message differs between CPython and GraalPy.
+        raise ValueError("not an ISO-8601 time or an epoch number") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+# The form backends send (2026-11-22T11:00:00.250+01:00), read without datetime: under GraalPy
+# datetime is pure Python, and fromisoformat + astimezone + strftime cost several times the rest
+# of the event. Anything else, or anything out of range, goes to parse_iso, which decides.
+COMMON_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
+                        r"(?:\.([0-9]{3}|[0-9]{6}))?(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))?")
+MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def utc_from_common_iso(text):
+    """'YYYY-MM-DDTHH:MM:SS[.fff|.ffffff][Z|±HH:MM]' as iso_timestamp writes it, or None for any other text."""
+    match = COMMON_ISO.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, _, sign, offset_hours, offset_minutes = match.groups()
+    year, month, day, hour, minute, second = int(year), int(month), int(day), int(hour), int(minute), int(second)
+    if not (1 <= month <= 12 and 1 <= day <= MONTH_DAYS[month] and hour < 24 and minute < 60 and second < 60):
+        return None
+    if month == 2 and day == 29 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        return None
+    offset = 0
+    if sign is not None:
+        if int(offset_hours) >= 24 or int(offset_minutes) >= 60:
+            return None
+        offset = (int(offset_hours) * 60 + int(offset_minutes)) * 60 * (-1 if sign == "-" else 1)
+    days, rest = divmod(days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset, 86400)
+    year, month, day = civil_from_days(days)
+    if not 1000 <= year <= 9999:
+        return None
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (year, month, day, rest // 3600, rest // 60 % 60, rest % 60,
+                                                   int(fraction[:3]) if fraction else 0)
+
+
+def days_from_civil(year, month, day):
+    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month - 3 if month > 2 else month + 9) + 2) // 5 + day - 1
+    return era * 146097 + year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year - 719468
+
+
+def civil_from_days(days):
+    """The (year, month, day) of a day count since 1970-01-01: the inverse of days_from_civil."""
+    days += 719468
+    era = days // 146097
+    day_of_era = days - era * 146097
+    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted_month = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * shifted_month + 2) // 5 + 1
+    month = shifted_month + 3 if shifted_month < 10 else shifted_month - 9
+    return year_of_era + era * 400 + (month <= 2), month, day
 
 
 def event_id(event):
