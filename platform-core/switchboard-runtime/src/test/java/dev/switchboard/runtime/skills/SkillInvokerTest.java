@@ -89,6 +89,23 @@ class SkillInvokerTest {
         }
     }
 
+    /** Ignores interrupts: waits for release however often it is interrupted. */
+    public static final class Deaf implements JavaSkill {
+        static volatile CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public JsonNode run(JsonNode input, SkillContext context) {
+            while (true) {
+                try {
+                    release.await();
+                    return JsonNodeFactory.instance.objectNode().put("echo", "late");
+                } catch (InterruptedException e) {
+                    // Deaf to it.
+                }
+            }
+        }
+    }
+
     LoadedSkill skill(String name, Class<? extends JavaSkill> entry, String extra) throws Exception {
         Path folder = dir.resolve(name);
         Files.createDirectories(folder);
@@ -179,6 +196,24 @@ class SkillInvokerTest {
         assertThatThrownBy(() -> invoker.invoke(slow, json("{\"text\":\"x\"}"), null, null))
                 .isInstanceOfSatisfying(SkillException.class, e -> assertThat(e.kind()).isEqualTo(SkillException.Kind.TIMEOUT));
         assertThat(Slow.interrupted.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aSkillThatIgnoresInterruptsStillTimesOutForItsCallerAndThoseWhoShareItsRun() throws Exception {
+        Deaf.release = new CountDownLatch(1);
+        LoadedSkill deaf = skill("deaf", Deaf.class, "timeout: 300ms");
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            // The first caller starts the run and gives up at once; the second shares the run and must still get its timeout.
+            Future<SkillResult> starter = threads.submit(() -> invoker.invoke(deaf, json("{\"text\":\"x\"}"), null, null));
+            Thread.sleep(50);
+            Future<SkillResult> sharer = threads.submit(() -> invoker.invoke(deaf, json("{\"text\":\"x\"}"), null, null));
+            Thread.sleep(50);
+            starter.cancel(true);
+            assertThatThrownBy(() -> sharer.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(SkillException.class)
+                    .cause().satisfies(e -> assertThat(((SkillException) e).kind()).isEqualTo(SkillException.Kind.TIMEOUT));
+        } finally {
+            Deaf.release.countDown();
+        }
     }
 
     @Test
