@@ -229,8 +229,8 @@ public final class SkillInvoker {
      * <p>The timeout is kept by the waiters, not by a timer: each waits at most until the run's
      * deadline, and the first to reach it stops the run. Every run has a waiter until it ends (the
      * last one to leave stops it), and a timed wait costs nothing, where a timer task per run
-     * (CompletableFuture.orTimeout) woke a scheduler thread on most calls: a third of the
-     * invoker's own cost per uncached call, measured with a skill that returns at once.
+     * (CompletableFuture.orTimeout) woke a scheduler thread on most calls: about 5 of the
+     * invoker's 42 µs per uncached call, measured with a skill that returns at once (decision 0021).
      */
     private static final class Running extends CompletableFuture<RunOutcome> {
         private final Run run;
