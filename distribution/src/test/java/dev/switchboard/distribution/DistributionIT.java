@@ -175,8 +175,10 @@ class DistributionIT {
         }
         TestSkills.slowStart(skills, 3);
         JsonNode monacoCase = JSON.readTree(skills.resolve("monaco-config/cases.json").toFile()).get(0);
+        // The point is that the call waits instead of failing, not how fast this machine warms GraalPy: on a busy
+        // 2-core machine monaco-config took more than the default 30 s to load, so the wait may be longer here.
         try (Launcher switchboard = Launcher.start(Launcher.DIST, Map.of("SWITCHBOARD_PORT", "0", "SWITCHBOARD_SKILLS_DIR", skills.toString(),
-                "SWITCHBOARD_PLUGINS_DIR", temp.resolve("plugins").toString()), "run")) {
+                "SWITCHBOARD_PLUGINS_DIR", temp.resolve("plugins").toString(), "SWITCHBOARD_SKILLS_WARM_UP_ALLOWANCE", "120s"), "run")) {
             URI base = awaitReady(switchboard);
             JsonNode listed = JSON.readTree(get(base, "/api/skills").body()).get("skills");
             assertThat(listed.findValuesAsString("name")).containsExactly("monaco-config", "slow-start", "sse-handler");
