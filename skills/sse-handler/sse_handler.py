@@ -94,7 +94,7 @@ def parse_iso(text):
 # datetime is pure Python, and fromisoformat + astimezone + strftime cost several times the rest
 # of the event. Anything else, or anything out of range, goes to parse_iso, which decides.
 COMMON_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
-                        r"(?:\.([0-9]{3}|[0-9]{6}))?(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))?")
+                        r"(?:\.([0-9]{3}|[0-9]{6}))?(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))?")
 MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -103,7 +103,7 @@ def utc_from_common_iso(text):
     match = COMMON_ISO.fullmatch(text)
     if match is None:
         return None
-    year, month, day, hour, minute, second, fraction, _, sign, offset_hours, offset_minutes = match.groups()
+    year, month, day, hour, minute, second, fraction, sign, offset_hours, offset_minutes = match.groups()
     year, month, day, hour, minute, second = int(year), int(month), int(day), int(hour), int(minute), int(second)
     if not (1 <= month <= 12 and 1 <= day <= MONTH_DAYS[month] and hour < 24 and minute < 60 and second < 60):
         return None
@@ -111,9 +111,10 @@ def utc_from_common_iso(text):
         return None
     offset = 0
     if sign is not None:
-        if int(offset_hours) >= 24 or int(offset_minutes) >= 60:
+        offset_hours, offset_minutes = int(offset_hours), int(offset_minutes)
+        if offset_hours >= 24 or offset_minutes >= 60:
             return None
-        offset = (int(offset_hours) * 60 + int(offset_minutes)) * 60 * (-1 if sign == "-" else 1)
+        offset = (offset_hours * 60 + offset_minutes) * 60 * (-1 if sign == "-" else 1)
     days, rest = divmod(days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset, 86400)
     year, month, day = civil_from_days(days)
     if not 1000 <= year <= 9999:
