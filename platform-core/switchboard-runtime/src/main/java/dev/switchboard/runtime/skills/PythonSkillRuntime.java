@@ -97,19 +97,30 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
         }
     };
 
+    /** How long {@link #close()} waits for the engine to close. */
+    private static final Duration CLOSE_WAIT = Duration.ofMillis(100);
+
     private final int contexts;
     /** How much longer than its timeout a warm-up run of a cold context may take before it is stopped. */
     private final Duration warmUpAllowance;
-    private Engine engine;
-    /** Set by {@link #close()}: no engine starts after it (a load racing with shutdown ends instead). */
-    private boolean closed;
+    private volatile Engine engine;
+    /**
+     * Set by {@link #close()}: no engine starts after it (a load racing with shutdown ends instead),
+     * and the runners leave their contexts to the engine's close.
+     */
+    private volatile boolean closed;
+    /** The contexts between their creation and the end of their warm-up, which {@link #close()} cancels first. */
+    private final Set<Context> creating = ConcurrentHashMap.newKeySet();
 
     PythonSkillRuntime(int contexts, Duration warmUpAllowance) {
         this.contexts = contexts;
         this.warmUpAllowance = warmUpAllowance;
     }
 
-    /** The shared engine, started with the first Python skill (it takes a second or two). */
+    /**
+     * The shared engine, started with the first Python skill (it takes a second or two). Loads take
+     * the lock to start it; {@link #close()} does not, so that it never waits for a start.
+     */
     private synchronized Engine engine() {
         if (closed) {
             throw new IllegalStateException("the Python runtime is closed: the host is stopping");
@@ -118,14 +129,20 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             // Contexts are entered from virtual threads (each call runs on one); that works, and
             // the engine's warning that it is experimental on HotSpot would only alarm operators.
             // Turning that warning off is itself an experimental option; it is the only one set.
-            engine = Engine.newBuilder("python")
+            Engine started = Engine.newBuilder("python")
                     .allowExperimentalOptions(true)
                     .option("engine.WarnInterpreterOnly", "false")
                     .option("engine.WarnVirtualThreadSupport", "false")
                     .build();
-            String python = "GraalPy (Python " + engine.getLanguages().get("python").getVersion() + ")";
-            if (jitEnabled(engine)) {
-                LOG.info("{} started with the Graal JIT ({})", python, engine.getImplementationName());
+            engine = started;
+            if (closed) {
+                // close() ran while the engine started and found none to close.
+                started.close(true);
+                throw new IllegalStateException("the Python runtime is closed: the host is stopping");
+            }
+            String python = "GraalPy (Python " + started.getLanguages().get("python").getVersion() + ")";
+            if (jitEnabled(started)) {
+                LOG.info("{} started with the Graal JIT ({})", python, started.getImplementationName());
             } else {
                 LOG.warn("{} runs interpreter-only: the Graal compiler is not on the JVM's upgrade module path, so Python "
                         + "skills run many times slower (bin/switchboard enables it from lib/jit; see docs/skills.md)", python);
@@ -161,29 +178,56 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
     }
 
     @Override
-    public synchronized Map<String, Object> status() {
+    public Map<String, Object> status() {
+        Engine started = engine;
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("started", engine != null);
-        if (engine != null) {
-            status.put("engine", engine.getImplementationName());
-            status.put("python", engine.getLanguages().get("python").getVersion());
-            status.put("jit", jitEnabled(engine));
+        status.put("started", started != null);
+        if (started != null) {
+            status.put("engine", started.getImplementationName());
+            status.put("python", started.getLanguages().get("python").getVersion());
+            status.put("jit", jitEnabled(started));
         }
         status.put("contextsPerSkill", contexts);
         return status;
     }
 
+    /**
+     * Cancels the contexts being created, then closes the engine (which cancels and closes every
+     * other context), waiting for both at most {@link #CLOSE_WAIT}.
+     *
+     * <p>The order matters. A load's first evaluation in a new context initializes the language
+     * under the engine's lock, and closing the engine holds that lock while it waits for every
+     * thread to leave its contexts: closing the engine first deadlocks with a load that is about
+     * to initialize (seen on a SIGTERM during warm-up, decision 0022). Cancelling a context does
+     * not take the engine's lock, so the load finishes initializing and then stops. That can still
+     * take seconds on a busy machine (the engine's first context loads GraalPy's classes); the
+     * host does not wait for it, and the engine finishes closing in the background, or with the JVM.
+     */
     @Override
     public void close() {
-        Engine started;
-        synchronized (this) {
-            closed = true;
-            started = engine;
+        // Without the lock, which a load holds while the engine starts: either this sees the
+        // engine, or the load sees closed after starting it (both fields are volatile).
+        closed = true;
+        Engine started = engine;
+        if (started == null) {
+            return;
         }
-        // Outside the lock: cancelling waits for the threads inside the engine's contexts to leave,
-        // and a loading thread may be about to take the lock for its next context.
-        if (started != null) {
+        Thread closing = Thread.ofPlatform().daemon().name("switchboard-python-close").start(() -> {
+            for (Context context : creating) {
+                try {
+                    context.close(true);
+                } catch (RuntimeException e) {
+                    LOG.debug("Cancelling a context being created: {}", e.toString());
+                }
+            }
             started.close(true);
+        });
+        try {
+            if (!closing.join(CLOSE_WAIT)) {
+                LOG.info("GraalPy is still creating a context for a skill that was loading; the host does not wait for it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -207,7 +251,13 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
 
         Loaded newContext() throws SkillFormatException {
             Context context = Context.newBuilder("python").engine(engine()).build();
+            creating.add(context);
             try {
+                if (PythonSkillRuntime.this.closed) {
+                    // close() may have looked at the contexts being created before this one joined them.
+                    context.close(true);
+                    throw new IllegalStateException("the Python runtime is closed: the host is stopping");
+                }
                 context.eval(source);
                 Value bindings = context.getBindings("python");
                 Value function = bindings.getMember(manifest.pythonFunction().orElseThrow());
@@ -232,6 +282,8 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             } catch (SkillFormatException e) {
                 context.close(true);
                 throw e;
+            } finally {
+                creating.remove(context);
             }
         }
 
@@ -390,7 +442,11 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             closed = true;
             List<Loaded> idle = new ArrayList<>();
             pool.drainTo(idle);
-            idle.forEach(loaded -> loaded.context().close(true));
+            if (!PythonSkillRuntime.this.closed) {
+                // Once the runtime is closing, the engine's close closes every context: closing one
+                // here would wait for the engine's lock, held by a context still being created.
+                idle.forEach(loaded -> loaded.context().close(true));
+            }
         }
     }
 }

@@ -51,6 +51,40 @@ class SkillRegistryCloseTest {
     }
 
     @Test
+    void closeWhileTheFirstContextIsBeingCreatedEndsTheLoadInsteadOfDeadlocking() throws Exception {
+        // Right after the engine starts, the load's first context initializes Python under the
+        // engine's lock; closing the engine then used to wait for that thread while it waited for
+        // the lock (decision 0022). Closing at that moment must end both. The deadlock needs a
+        // narrow window, so this does not reproduce it on every run; it does go through the path
+        // that cancels the contexts being created.
+        spinner();
+        SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 2, Duration.ofSeconds(30));
+        CountDownLatch loadEnded = new CountDownLatch(1);
+        Thread load = Thread.ofPlatform().start(() -> {
+            try {
+                registry.reload();
+            } catch (Exception e) {
+                // a load cut short
+            } finally {
+                loadEnded.countDown();
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Boolean.TRUE.equals(registry.runtimes().get("python").get("started")) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(loadEnded.getCount()).as("the load is still creating its contexts").isEqualTo(1);
+
+        Thread close = Thread.ofPlatform().start(registry::close);
+        // Hang checks, not timing assertions.
+        close.join(TimeUnit.SECONDS.toMillis(20));
+        assertThat(close.isAlive()).as("close() returned").isFalse();
+        assertThat(loadEnded.await(30, TimeUnit.SECONDS)).as("the load ended").isTrue();
+        assertThat(registry.list()).isEmpty();
+        load.join();
+    }
+
+    @Test
     void aRuntimeClosedBeforeItsEngineStartsNeverStartsOne() throws Exception {
         // The shutdown came before the skills' load reached the engine: the load must end, not warm up.
         SkillManifest manifest = SkillManifestParser.parse(spinner());
