@@ -23,31 +23,14 @@ class SkillRegistryCloseTest {
     void closeCutsAWarmUpShortInsteadOfWaitingForIt() throws Exception {
         spinner();
         SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 1, Duration.ofSeconds(30));
-        CountDownLatch loadEnded = new CountDownLatch(1);
-        Thread load = Thread.ofPlatform().start(() -> {
-            try {
-                registry.reload();
-            } catch (Exception e) {
-                // a load cut short
-            } finally {
-                loadEnded.countDown();
-            }
-        });
+        Load load = Load.start(registry);
         // Once GraalPy is up the warm-up is running; give it a moment to enter the loop.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Boolean.TRUE.equals(registry.runtimes().get("python").get("started")) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        load.awaitEngine();
         Thread.sleep(500);
-        assertThat(loadEnded.getCount()).as("the warm-up is still running").isEqualTo(1);
+        assertThat(load.ended.getCount()).as("the warm-up is still running").isEqualTo(1);
 
-        Thread close = Thread.ofPlatform().start(registry::close);
-        // Bounded waits, far below the 40 s the warm-up would take: not a timing assertion, a hang check.
-        close.join(TimeUnit.SECONDS.toMillis(20));
-        assertThat(close.isAlive()).as("close() returned without waiting for the warm-up").isFalse();
-        assertThat(loadEnded.await(20, TimeUnit.SECONDS)).as("the load ended").isTrue();
-        assertThat(registry.list()).isEmpty();
-        load.join();
+        // Far below the 40 s the warm-up would take.
+        load.closeEndsIt();
     }
 
     @Test
@@ -59,29 +42,47 @@ class SkillRegistryCloseTest {
         // that cancels the contexts being created.
         spinner();
         SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 2, Duration.ofSeconds(30));
-        CountDownLatch loadEnded = new CountDownLatch(1);
-        Thread load = Thread.ofPlatform().start(() -> {
-            try {
-                registry.reload();
-            } catch (Exception e) {
-                // a load cut short
-            } finally {
-                loadEnded.countDown();
-            }
-        });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Boolean.TRUE.equals(registry.runtimes().get("python").get("started")) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(loadEnded.getCount()).as("the load is still creating its contexts").isEqualTo(1);
+        Load load = Load.start(registry);
+        load.awaitEngine();
+        assertThat(load.ended.getCount()).as("the load is still creating its contexts").isEqualTo(1);
 
-        Thread close = Thread.ofPlatform().start(registry::close);
-        // Hang checks, not timing assertions.
-        close.join(TimeUnit.SECONDS.toMillis(20));
-        assertThat(close.isAlive()).as("close() returned").isFalse();
-        assertThat(loadEnded.await(30, TimeUnit.SECONDS)).as("the load ended").isTrue();
-        assertThat(registry.list()).isEmpty();
-        load.join();
+        load.closeEndsIt();
+    }
+
+    /** A reload of the registry on its own thread. */
+    private record Load(SkillRegistry registry, Thread thread, CountDownLatch ended) {
+
+        static Load start(SkillRegistry registry) {
+            CountDownLatch ended = new CountDownLatch(1);
+            Thread thread = Thread.ofPlatform().start(() -> {
+                try {
+                    registry.reload();
+                } catch (Exception e) {
+                    // a load cut short
+                } finally {
+                    ended.countDown();
+                }
+            });
+            return new Load(registry, thread, ended);
+        }
+
+        /** Returns as soon as the Python engine has started (the load goes on creating contexts). */
+        void awaitEngine() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Boolean.TRUE.equals(registry.runtimes().get("python").get("started")) && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+        }
+
+        /** Closes the registry: close() returns and the load ends. Hang checks, not timing assertions. */
+        void closeEndsIt() throws InterruptedException {
+            Thread close = Thread.ofPlatform().start(registry::close);
+            close.join(TimeUnit.SECONDS.toMillis(20));
+            assertThat(close.isAlive()).as("close() returned without waiting for the load").isFalse();
+            assertThat(ended.await(30, TimeUnit.SECONDS)).as("the load ended").isTrue();
+            assertThat(registry.list()).isEmpty();
+            thread.join();
+        }
     }
 
     @Test
