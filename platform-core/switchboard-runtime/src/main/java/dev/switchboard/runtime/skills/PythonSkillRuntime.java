@@ -220,7 +220,12 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                     LOG.debug("Cancelling a context being created: {}", e.toString());
                 }
             }
-            started.close(true);
+            try {
+                started.close(true);
+            } catch (RuntimeException e) {
+                // Nobody waits for this thread: say what went wrong instead of an uncaught stack trace.
+                LOG.warn("Closing the Python engine failed: {}", e.toString());
+            }
         });
         try {
             if (!closing.join(CLOSE_WAIT)) {
