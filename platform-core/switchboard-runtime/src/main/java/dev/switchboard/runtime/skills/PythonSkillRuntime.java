@@ -123,7 +123,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
      */
     private synchronized Engine engine() {
         if (closed) {
-            throw new IllegalStateException("the Python runtime is closed: the host is stopping");
+            throw hostStopping();
         }
         if (engine == null) {
             // Contexts are entered from virtual threads (each call runs on one); that works, and
@@ -138,7 +138,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             if (closed) {
                 // close() ran while the engine started and found none to close.
                 started.close(true);
-                throw new IllegalStateException("the Python runtime is closed: the host is stopping");
+                throw hostStopping();
             }
             String python = "GraalPy (Python " + started.getLanguages().get("python").getVersion() + ")";
             if (jitEnabled(started)) {
@@ -175,6 +175,11 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             throw e;
         }
         return runner;
+    }
+
+    /** What a load gets once {@link #close()} has run: it ends instead of starting an engine or a context. */
+    private static IllegalStateException hostStopping() {
+        return new IllegalStateException("the Python runtime is closed: the host is stopping");
     }
 
     @Override
@@ -261,7 +266,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                 if (PythonSkillRuntime.this.closed) {
                     // close() may have looked at the contexts being created before this one joined them.
                     context.close(true);
-                    throw new IllegalStateException("the Python runtime is closed: the host is stopping");
+                    throw hostStopping();
                 }
                 context.eval(source);
                 Value bindings = context.getBindings("python");
