@@ -1,0 +1,161 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.api.SkillException;
+import dev.switchboard.runtime.skills.SkillInvoker;
+import dev.switchboard.runtime.skills.SkillRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * How a GraalPy skill settles after load: {@code SkillSettle <seed skills dir> <workload> <seconds> <threads>}
+ * calls the skill uncached from {@code threads} platform threads for {@code seconds} and prints, for
+ * every 10 s window, the CPU each group of threads used (in cores, from {@code /proc/self/task}: C1,
+ * C2, Truffle's compiler, the skill threads, the callers, GC) and the calls' p50/p99/p99.9. It
+ * shows when the compile queue is empty, which {@link PythonSkillLoad}'s single window cannot.
+ * A skill thread that ends takes its CPU ticks with it, so a window in which the cached pool
+ * retired one shows less skill CPU than was used. Run by {@code bench/skill-settle.sh}.
+ */
+public final class SkillSettle {
+
+    private static final int WINDOW_SECONDS = 10;
+
+    public static void main(String[] args) throws Exception {
+        Path seeds = Path.of(args[0]);
+        String workload = args[1];
+        String skill = Workloads.skill(workload);
+        int windows = Integer.parseInt(args[2]) / WINDOW_SECONDS;
+        int threads = Integer.parseInt(args[3]);
+
+        Path dir = Files.createTempDirectory("bench-skills");
+        CopyTree.copy(seeds.resolve(skill), dir.resolve(skill));
+        Path manifest = dir.resolve(skill).resolve("SKILL.md");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("cache: \\{enabled: true", "cache: {enabled: false"));
+        JsonNode input = Workloads.input(seeds, workload);
+
+        long loadStart = System.nanoTime();
+        try (SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), threads, Duration.ofSeconds(30))) {
+            registry.reload();
+            System.out.printf("%s loaded in %d ms, jit=%s%n", skill, (System.nanoTime() - loadStart) / 1_000_000,
+                    registry.runtimes().get("python").get("jit"));
+            long start = System.nanoTime();
+            long window = WINDOW_SECONDS * 1_000_000_000L;
+            long[][][] samples = new long[threads][windows][];
+            int[][] counts = new int[threads][windows];
+            AtomicIntegerArray timeouts = new AtomicIntegerArray(windows);
+            List<Thread> callers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int me = t;
+                callers.add(Thread.ofPlatform().name("caller-" + t).start(() -> {
+                    for (int w = 0; w < windows; w++) {
+                        samples[me][w] = new long[1 << 14];
+                    }
+                    long end = start + windows * window;
+                    long now;
+                    while ((now = System.nanoTime()) < end) {
+                        int w = (int) ((now - start) / window);
+                        try {
+                            registry.invoke(skill, input);
+                        } catch (SkillException e) {
+                            if (e.kind() != SkillException.Kind.TIMEOUT) {
+                                throw e;
+                            }
+                            timeouts.incrementAndGet(w);
+                        }
+                        if (counts[me][w] == samples[me][w].length) {
+                            samples[me][w] = Arrays.copyOf(samples[me][w], counts[me][w] * 2);
+                        }
+                        samples[me][w][counts[me][w]++] = System.nanoTime() - now;
+                    }
+                }));
+            }
+            Map<String, Long> before = cpuTicks();
+            for (int w = 0; w < windows; w++) {
+                long at = start + (w + 1) * window;
+                while (System.nanoTime() < at) {
+                    Thread.sleep(Math.max(1, (at - System.nanoTime()) / 1_000_000));
+                }
+                Map<String, Long> after = cpuTicks();
+                StringBuilder line = new StringBuilder();
+                for (var group : after.entrySet()) {
+                    long ticks = group.getValue() - before.getOrDefault(group.getKey(), 0L);
+                    // Clock ticks are 1/100 s on Linux: ticks / 100 / window = cores.
+                    line.append(String.format(" %s=%.2f", group.getKey(), ticks / 100.0 / WINDOW_SECONDS));
+                }
+                before = after;
+                System.out.printf("cpu %3d-%3ds:%s%n", w * WINDOW_SECONDS, (w + 1) * WINDOW_SECONDS, line);
+            }
+            for (Thread caller : callers) {
+                caller.join();
+            }
+            for (int w = 0; w < windows; w++) {
+                List<long[]> perThread = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    perThread.add(Arrays.copyOf(samples[t][w], counts[t][w]));
+                }
+                long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+                System.out.printf("win %3d-%3ds calls=%7d p50=%8.1fus p99=%9.1fus p99.9=%9.1fus timeouts=%d%n",
+                        w * WINDOW_SECONDS, (w + 1) * WINDOW_SECONDS, all.length,
+                        percentile(all, 50) / 1e3, percentile(all, 99) / 1e3, percentile(all, 99.9) / 1e3, timeouts.get(w));
+            }
+        }
+        System.exit(0);
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** CPU clock ticks (user + system) of this process's threads, by group of native thread name. */
+    private static Map<String, Long> cpuTicks() throws IOException {
+        Map<String, Long> ticks = new TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String[] fields = stat.substring(close + 2).split(" ");
+                // Fields 14 and 15 of proc(5) (utime, stime), counted from after the name.
+                ticks.merge(group(stat.substring(open + 1, close)), Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+            }
+        }
+        return ticks;
+    }
+
+    private static String group(String name) {
+        if (name.startsWith("C2 ")) {
+            return "C2";
+        } else if (name.startsWith("C1 ")) {
+            return "C1";
+        } else if (name.contains("Truffle")) {
+            return "truffle-compiler";
+        } else if (name.startsWith("switchboard-sk")) {
+            return "skill";
+        } else if (name.startsWith("caller-")) {
+            return "callers";
+        } else if (name.startsWith("G1") || name.startsWith("GC")) {
+            return "gc";
+        }
+        return "other";
+    }
+}
