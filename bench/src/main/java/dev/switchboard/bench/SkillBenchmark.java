@@ -43,7 +43,7 @@ public final class SkillBenchmark {
         Path seeds = Path.of(arg(args, "--skills")).toAbsolutePath().normalize();
         Path dist = Path.of(arg(args, "--distribution")).toAbsolutePath().normalize();
         Path python = Path.of(arg(args, "--python-scripts")).toAbsolutePath().normalize();
-        double jitWarm = Double.parseDouble(System.getProperty("bench.jitWarmSeconds", "100"));
+        double jitWarm = Double.parseDouble(System.getProperty("bench.jitWarmSeconds", "180"));
         double warm = Double.parseDouble(System.getProperty("bench.warmSeconds", "10"));
         double measure = Double.parseDouble(System.getProperty("bench.measureSeconds", "10"));
 
