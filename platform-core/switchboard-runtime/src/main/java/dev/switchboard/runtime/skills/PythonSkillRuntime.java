@@ -7,9 +7,7 @@ import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
-import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
-import org.graalvm.polyglot.proxy.ProxyHashMap;
 import org.graalvm.polyglot.proxy.ProxyObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +42,13 @@ import java.util.concurrent.TimeoutException;
  * idle machine, more than its 500 ms timeout on a busy one. Run at load, that cost is the load's,
  * not the first caller's. The sandbox makes this safe: a Python skill can have no side effect.
  *
- * <p>How values cross (measured under the JIT, see decision 0013): the input goes in as proxies
- * of Java maps and lists, which the glue copies into plain Python dicts and lists before the skill
- * sees them (so skill code gets exactly what CPython's {@code json.loads} would give, and no Java
- * object); the output comes back as JSON text from {@code json.dumps}. Parsing JSON text inside
- * GraalPy ({@code json.loads}) or walking the result through the polyglot API from Java cost up
- * to twice as much per call.
+ * <p>How values cross (measured under the JIT, decisions 0013 and 0023): the input goes in as the
+ * arguments of one call, a flat tape of plain values from which the glue builds the dicts and
+ * lists (so skill code gets exactly what CPython's {@code json.loads} would give, and no Java
+ * object); the output comes back as JSON text from one encoder made at load. Proxies of Java
+ * maps and lists copied by a Python comprehension took a quarter of a settled call; parsing JSON
+ * text inside GraalPy ({@code json.loads}) or walking the result through the polyglot API from
+ * Java cost up to twice as much per call.
  */
 final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
 
@@ -62,22 +61,43 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             import json as _switchboard_json
 
             _switchboard_none = None
+            _switchboard_dict = object()
+            _switchboard_list = object()
+            _switchboard_encode = _switchboard_json.JSONEncoder(allow_nan=False, ensure_ascii=False).encode
 
             class %1$s(Exception):
                 pass
 
-            def _switchboard_native(value):
-                if isinstance(value, dict):
-                    return {key: _switchboard_native(item) for key, item in value.items()}
-                if isinstance(value, list):
-                    return [_switchboard_native(item) for item in value]
-                return value
+            def _switchboard_build(tape):
+                stack = []
+                i = 0
+                end = len(tape)
+                while i < end:
+                    item = tape[i]
+                    if item is _switchboard_dict:
+                        size = tape[i + 1]
+                        i += 2
+                        start = len(stack) - 2 * size
+                        pairs = stack[start:]
+                        del stack[start:]
+                        stack.append(dict(zip(pairs[0::2], pairs[1::2])))
+                    elif item is _switchboard_list:
+                        size = tape[i + 1]
+                        i += 2
+                        start = len(stack) - size
+                        items = stack[start:]
+                        del stack[start:]
+                        stack.append(items)
+                    else:
+                        stack.append(item)
+                        i += 1
+                return stack[0]
 
-            def _switchboard_call(fn, value, ctx, with_ctx):
-                value = _switchboard_native(value)
+            def _switchboard_call(fn, ctx, with_ctx, *tape):
+                value = _switchboard_build(tape)
                 result = fn(value, ctx) if with_ctx else fn(value)
                 try:
-                    return _switchboard_json.dumps(result, allow_nan=False, ensure_ascii=False)
+                    return _switchboard_encode(result)
                 except (TypeError, ValueError, RecursionError) as problem:
                     raise %1$s(str(problem)) from None
             """.formatted(NOT_JSON);
@@ -242,7 +262,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
     }
 
     /** One context with the skill loaded in it. */
-    private record Loaded(Context context, Value function, Value call, boolean withContext, Value none, Value integer) {
+    private record Loaded(Context context, Value function, Value call, boolean withContext, Value none, Value integer, Value dict, Value list) {
     }
 
     private final class PythonRunner implements Runner {
@@ -279,7 +299,8 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                 Value code = function.getMember("__code__");
                 boolean withContext = code != null && code.getMember("co_argcount").asInt() >= 2;
                 Loaded loaded = new Loaded(context, function, bindings.getMember("_switchboard_call"), withContext,
-                        bindings.getMember("_switchboard_none"), bindings.getMember("int"));
+                        bindings.getMember("_switchboard_none"), bindings.getMember("int"),
+                        bindings.getMember("_switchboard_dict"), bindings.getMember("_switchboard_list"));
                 warm(loaded);
                 if (manifest.examples().isEmpty()) {
                     cold.add(context);
@@ -318,7 +339,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                     }
                 });
                 try {
-                    loaded.call().execute(loaded.function(), guestValue(example, loaded), guestContext(WARM_UP), loaded.withContext());
+                    loaded.call().execute(arguments(example, WARM_UP, loaded));
                 } catch (PolyglotException e) {
                     if (e.isCancelled()) {
                         throw new SkillFormatException(List.of("switchboard.input_schema: examples[" + i + "] ran past "
@@ -339,7 +360,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             boolean healthy = true;
             cold.remove(loaded.context());
             try {
-                String out = loaded.call().execute(loaded.function(), guestValue(input, loaded), guestContext(context), loaded.withContext()).asString();
+                String out = loaded.call().execute(arguments(input, context, loaded)).asString();
                 return JSON.readTree(out);
             } catch (PolyglotException e) {
                 if (e.isCancelled() || e.isInterrupted() || context.cancelled()) {
@@ -404,33 +425,47 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
         }
 
         /**
-         * The input as proxies of Java collections, strings, longs, doubles and booleans. Null and
-         * integers past a long are made by Python itself: as host values they would reach skill
-         * code as foreign objects, not {@code None} and {@code int}.
+         * The glue's arguments: the function, the skill context, whether the function takes it,
+         * then the input as a tape of plain values in post-order, which the glue builds into
+         * dicts and lists (see the glue's {@code _switchboard_build}). A dict is its keys and values
+         * in turn followed by the dict marker and their count, a list its items followed by the list
+         * marker and their count. Strings, longs, doubles and booleans become Python values as
+         * arguments; null and integers past a long are made by Python itself, since as host values
+         * they would reach skill code as foreign objects, not {@code None} and {@code int}.
          */
-        private static Object guestValue(JsonNode node, Loaded loaded) {
-            return switch (node.getNodeType()) {
+        private Object[] arguments(JsonNode input, SkillContext context, Loaded loaded) {
+            List<Object> tape = new ArrayList<>(16);
+            tape.add(loaded.function());
+            tape.add(loaded.withContext() ? guestContext(context) : loaded.none());
+            tape.add(loaded.withContext());
+            flatten(input, loaded, tape);
+            return tape.toArray();
+        }
+
+        private static void flatten(JsonNode node, Loaded loaded, List<Object> tape) {
+            switch (node.getNodeType()) {
                 case OBJECT -> {
-                    Map<Object, Object> map = new LinkedHashMap<>();
                     for (Map.Entry<String, JsonNode> entry : node.properties()) {
-                        map.put(entry.getKey(), guestValue(entry.getValue(), loaded));
+                        tape.add(entry.getKey());
+                        flatten(entry.getValue(), loaded, tape);
                     }
-                    yield ProxyHashMap.from(map);
+                    tape.add(loaded.dict());
+                    tape.add(node.size());
                 }
                 case ARRAY -> {
-                    List<Object> list = new ArrayList<>(node.size());
                     for (JsonNode item : node) {
-                        list.add(guestValue(item, loaded));
+                        flatten(item, loaded, tape);
                     }
-                    yield ProxyArray.fromList(list);
+                    tape.add(loaded.list());
+                    tape.add(node.size());
                 }
-                case STRING -> node.stringValue();
-                case NUMBER -> node.isIntegralNumber()
+                case STRING -> tape.add(node.stringValue());
+                case NUMBER -> tape.add(node.isIntegralNumber()
                         ? (node.canConvertToLong() ? (Object) node.longValue() : loaded.integer().execute(node.bigIntegerValue().toString()))
-                        : (Object) node.doubleValue();
-                case BOOLEAN -> node.booleanValue();
-                default -> loaded.none();
-            };
+                        : (Object) node.doubleValue());
+                case BOOLEAN -> tape.add(node.booleanValue());
+                default -> tape.add(loaded.none());
+            }
         }
 
         private Object guestContext(SkillContext context) {
