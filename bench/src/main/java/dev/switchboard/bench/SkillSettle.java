@@ -4,6 +4,7 @@ import dev.switchboard.api.SkillException;
 import dev.switchboard.runtime.skills.SkillInvoker;
 import dev.switchboard.runtime.skills.SkillRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.HdrHistogram.Histogram;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -30,6 +31,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class SkillSettle {
 
     private static final int WINDOW_SECONDS = 10;
+    /** Latencies are recorded up to a minute (3 significant digits); a longer call counts as a minute. */
+    private static final long MAX_NANOS = 60_000_000_000L;
 
     public static void main(String[] args) throws Exception {
         Path seeds = Path.of(args[0]);
@@ -51,16 +54,17 @@ public final class SkillSettle {
                     registry.runtimes().get("python").get("jit"));
             long start = System.nanoTime();
             long window = WINDOW_SECONDS * 1_000_000_000L;
-            long[][][] samples = new long[threads][windows][];
-            int[][] counts = new int[threads][windows];
+            // Fixed-size histograms, made before the calls start: growing sample arrays were
+            // humongous allocations that set off G1 marking cycles in the measured windows.
+            Histogram[][] latencies = new Histogram[threads][windows];
+            for (Histogram[] mine : latencies) {
+                Arrays.setAll(mine, w -> new Histogram(MAX_NANOS, 3));
+            }
             AtomicIntegerArray timeouts = new AtomicIntegerArray(windows);
             List<Thread> callers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int me = t;
                 callers.add(Thread.ofPlatform().name("caller-" + t).start(() -> {
-                    for (int w = 0; w < windows; w++) {
-                        samples[me][w] = new long[1 << 14];
-                    }
                     long end = start + windows * window;
                     long now;
                     while ((now = System.nanoTime()) < end) {
@@ -73,10 +77,7 @@ public final class SkillSettle {
                             }
                             timeouts.incrementAndGet(w);
                         }
-                        if (counts[me][w] == samples[me][w].length) {
-                            samples[me][w] = Arrays.copyOf(samples[me][w], counts[me][w] * 2);
-                        }
-                        samples[me][w][counts[me][w]++] = System.nanoTime() - now;
+                        latencies[me][w].recordValue(Math.min(System.nanoTime() - now, MAX_NANOS));
                     }
                 }));
             }
@@ -100,25 +101,21 @@ public final class SkillSettle {
                 caller.join();
             }
             for (int w = 0; w < windows; w++) {
-                List<long[]> perThread = new ArrayList<>();
+                Histogram all = new Histogram(MAX_NANOS, 3);
                 for (int t = 0; t < threads; t++) {
-                    perThread.add(Arrays.copyOf(samples[t][w], counts[t][w]));
+                    all.add(latencies[t][w]);
                 }
-                long[] all = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
                 System.out.printf("win %3d-%3ds calls=%7d p50=%8.1fus p99=%9.1fus p99.9=%9.1fus timeouts=%d%n",
-                        w * WINDOW_SECONDS, (w + 1) * WINDOW_SECONDS, all.length,
-                        percentile(all, 50) / 1e3, percentile(all, 99) / 1e3, percentile(all, 99.9) / 1e3, timeouts.get(w));
+                        w * WINDOW_SECONDS, (w + 1) * WINDOW_SECONDS, all.getTotalCount(), percentile(all, 50),
+                        percentile(all, 99), percentile(all, 99.9), timeouts.get(w));
             }
         }
         System.exit(0);
     }
 
-    private static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int rank = (int) Math.ceil(p / 100 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    /** In microseconds; NaN for a window without calls. */
+    private static double percentile(Histogram histogram, double p) {
+        return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(p) / 1e3;
     }
 
     /** CPU clock ticks (user + system) of this process's threads, by group of native thread name. */
