@@ -146,7 +146,7 @@ public final class SkillSettle {
             return "C1";
         } else if (name.contains("Truffle")) {
             return "truffle-compiler";
-        } else if (name.startsWith("switchboard-sk")) {
+        } else if (name.startsWith("switchboard-sk") || name.startsWith("switchboard-py")) {
             return "skill";
         } else if (name.startsWith("caller-")) {
             return "callers";

@@ -24,14 +24,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Python skills in-process, on GraalPy: one shared engine, and per skill a pool of contexts (a
- * context runs one call at a time), created and warmed when the skill loads. Contexts are
+ * Python skills in-process, on GraalPy: one shared engine, and per skill a few contexts, each
+ * created, warmed and then entered by one thread of its own, which runs the skill's calls one at a
+ * time. Contexts are
  * sandboxed as GraalPy's defaults are: no files, sockets, subprocesses, threads, native code,
  * environment or host classes; the standard library imports. A call past its timeout is
  * interrupted; a context that does not stop is closed and replaced.
@@ -117,6 +121,9 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
         }
     };
 
+    /** What a context's thread takes from the queue to end. */
+    private static final Runnable STOP = () -> { };
+
     /** How long {@link #close()} waits for the engine to close. */
     private static final Duration CLOSE_WAIT = Duration.ofMillis(100);
 
@@ -186,14 +193,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             throw new SkillFormatException(List.of("switchboard.entry: cannot read " + file.getFileName() + ": " + e.getMessage()));
         }
         PythonRunner runner = new PythonRunner(manifest, source);
-        try {
-            for (int i = 0; i < contexts; i++) {
-                runner.pool.add(runner.newContext());
-            }
-        } catch (SkillFormatException e) {
-            runner.close();
-            throw e;
-        }
+        runner.start();
         return runner;
     }
 
@@ -261,6 +261,12 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
         }
     }
 
+    /** A context's thread: its context (null once it is gone), and the run in it now, guarded by the worker's lock. */
+    private static final class Worker {
+        volatile Loaded loaded;
+        SkillContext run;
+    }
+
     /** One context with the skill loaded in it. */
     private record Loaded(Context context, Value function, Value call, boolean withContext, Value none, Value integer, Value dict, Value list) {
     }
@@ -268,8 +274,12 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
     private final class PythonRunner implements Runner {
         private final SkillManifest manifest;
         private final Source source;
-        private final BlockingQueue<Loaded> pool = new ArrayBlockingQueue<>(contexts);
-        private final Map<Thread, Loaded> running = new ConcurrentHashMap<>();
+        /** The runs waiting for a context; each context's own thread takes them in turn. */
+        private final BlockingQueue<Runnable> runs = new LinkedBlockingQueue<>();
+        /** Each context's thread, with the context it created and alone enters. */
+        private final Map<Thread, Worker> workers = new ConcurrentHashMap<>();
+        private final List<Thread> threads = new ArrayList<>();
+        private final Executor executor = this::queue;
         /** Contexts that have run nothing yet: a skill without examples is not warmed at load. */
         private final Set<Context> cold = ConcurrentHashMap.newKeySet();
         private volatile boolean closed;
@@ -277,6 +287,93 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
         PythonRunner(SkillManifest manifest, Source source) {
             this.manifest = manifest;
             this.source = source;
+        }
+
+        /**
+         * Starts a thread per context, which creates and warms its context and then runs calls in
+         * it, and waits until every context is ready.
+         *
+         * @throws SkillFormatException when a context cannot load the skill (the others are closed)
+         */
+        void start() throws SkillFormatException {
+            List<CompletableFuture<Void>> ready = new ArrayList<>();
+            for (int i = 0; i < contexts; i++) {
+                CompletableFuture<Void> created = new CompletableFuture<>();
+                ready.add(created);
+                threads.add(Thread.ofPlatform().daemon().name("switchboard-python-" + manifest.name() + "-" + i).start(() -> serve(created)));
+            }
+            try {
+                for (CompletableFuture<Void> created : ready) {
+                    created.join();
+                }
+            } catch (CompletionException e) {
+                close();
+                switch (e.getCause()) {
+                    case SkillFormatException format -> throw format;
+                    case RuntimeException runtime -> throw runtime;
+                    case Error error -> throw error;
+                    default -> throw e;
+                }
+            }
+        }
+
+        /** A context's thread: creates the context, then runs what {@link #executor()} is given until the runner closes. */
+        private void serve(CompletableFuture<Void> ready) {
+            Thread thread = Thread.currentThread();
+            Worker worker = new Worker();
+            try {
+                worker.loaded = newContext();
+                workers.put(thread, worker);
+                ready.complete(null);
+            } catch (Throwable e) {
+                ready.completeExceptionally(e);
+                return;
+            }
+            try {
+                while (true) {
+                    Runnable next;
+                    try {
+                        next = runs.take();
+                    } catch (InterruptedException e) {
+                        // Only close() ends these threads, with STOP; runs are stopped through their context.
+                        continue;
+                    }
+                    if (next == STOP) {
+                        return;
+                    }
+                    next.run();
+                    if (worker.loaded == null) {
+                        // Its context could not be replaced (logged): the other contexts serve.
+                        return;
+                    }
+                }
+            } finally {
+                workers.remove(thread);
+                Loaded mine = worker.loaded;
+                if (mine != null && !PythonSkillRuntime.this.closed) {
+                    // Once the runtime is closing, the engine's close closes every context: closing one
+                    // here would wait for the engine's lock, held by a context still being created.
+                    mine.context().close(true);
+                }
+            }
+        }
+
+        /**
+         * Runs go to the contexts' own threads: a context entered by one thread only keeps
+         * Truffle's fast path for entering it and GraalPy's thread state, which a context taken
+         * by whichever thread comes next loses on every call (decision 0023).
+         */
+        @Override
+        public Executor executor() {
+            return executor;
+        }
+
+        private void queue(Runnable run) {
+            runs.add(run);
+            if (closed && runs.remove(run)) {
+                // Came after close(): no context thread would take it; run() tells the caller.
+                Thread.ofVirtual().start(run);
+            }
         }
 
         Loaded newContext() throws SkillFormatException {
@@ -354,11 +451,17 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
 
         @Override
         public JsonNode run(JsonNode input, SkillContext context) throws Exception {
-            Loaded loaded = pool.take();
-            Thread thread = Thread.currentThread();
-            running.put(thread, loaded);
+            Worker worker = workers.get(Thread.currentThread());
+            Loaded loaded = worker == null ? null : worker.loaded;
+            if (loaded == null) {
+                throw new IllegalStateException(closed ? manifest.name() + " was unloaded before the call could run"
+                        : "a Python skill runs on a thread of its runner's executor()");
+            }
             boolean healthy = true;
             cold.remove(loaded.context());
+            synchronized (worker) {
+                worker.run = context;
+            }
             try {
                 String out = loaded.call().execute(arguments(input, context, loaded)).asString();
                 return JSON.readTree(out);
@@ -381,23 +484,25 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                 healthy = false;
                 throw new IllegalStateException(e.getMessage(), e);
             } finally {
-                running.remove(thread);
-                giveBack(loaded, healthy);
+                synchronized (worker) {
+                    // Waits for a stop of this run that is under way: it must not reach the next one.
+                    worker.run = null;
+                }
+                if (!healthy) {
+                    replace(worker, loaded);
+                }
             }
         }
 
-        private void giveBack(Loaded loaded, boolean healthy) {
-            if (closed) {
-                loaded.context().close(true);
-                return;
-            }
-            if (healthy) {
-                pool.add(loaded);
-                return;
-            }
+        /** Closes the context of {@code worker} that would not stop, and creates it a new one. */
+        private void replace(Worker worker, Loaded loaded) {
             loaded.context().close(true);
+            worker.loaded = null;
+            if (closed) {
+                return;
+            }
             try {
-                pool.add(newContext());
+                worker.loaded = newContext();
             } catch (SkillFormatException | RuntimeException e) {
                 LOG.warn("Skill {}: cannot replace a Python context: {}", manifest.name(), e.getMessage());
             }
@@ -408,18 +513,41 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             return cold.isEmpty() ? Duration.ZERO : warmUpAllowance;
         }
 
+        /**
+         * Interrupts {@code run}'s context, on a virtual thread, until the run has ended; a context
+         * that does not stop within 500 ms is closed (and replaced when the run returns). The check
+         * that {@code run} is still the one in the context and the interrupt are made under the
+         * worker's lock, which the run takes to end: a run that ended meanwhile, and the next call
+         * its thread took, are never interrupted by a stop meant for it. The loop covers a run
+         * that had not yet entered its context at the first interrupt.
+         */
         @Override
-        public void stop(Thread thread) {
-            Loaded loaded = running.get(thread);
-            if (loaded == null) {
+        public void stop(Thread thread, SkillContext run) {
+            Worker worker = workers.get(thread);
+            if (worker == null) {
                 return;
             }
             Thread.ofVirtual().start(() -> {
                 try {
-                    loaded.context().interrupt(Duration.ofMillis(500));
-                } catch (TimeoutException e) {
-                    // It would not stop: kill the context; a fresh one replaces it when the call returns.
-                    loaded.context().close(true);
+                    while (true) {
+                        synchronized (worker) {
+                            if (worker.run != run || worker.loaded == null) {
+                                return;
+                            }
+                            Context context = worker.loaded.context();
+                            try {
+                                context.interrupt(Duration.ofMillis(500));
+                            } catch (TimeoutException e) {
+                                context.close(true);
+                            }
+                        }
+                        Thread.sleep(1);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    // The context was closed meanwhile (the runtime is stopping): there is nothing left to stop.
+                    LOG.debug("Stopping a Python run: {}", e.toString());
                 }
             });
         }
@@ -482,15 +610,15 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                     "cancelled", (ProxyExecutable) args -> context.cancelled()));
         }
 
+        /**
+         * Each context's thread ends once the runs queued before this are done, and closes its
+         * context: a call under way when a new version replaces this one finishes in the old one.
+         */
         @Override
         public void close() {
             closed = true;
-            List<Loaded> idle = new ArrayList<>();
-            pool.drainTo(idle);
-            if (!PythonSkillRuntime.this.closed) {
-                // Once the runtime is closing, the engine's close closes every context: closing one
-                // here would wait for the engine's lock, held by a context still being created.
-                idle.forEach(loaded -> loaded.context().close(true));
+            for (int i = 0; i < threads.size(); i++) {
+                runs.add(STOP);
             }
         }
     }

@@ -182,7 +182,8 @@ public final class SkillInvoker {
     private Running run(LoadedSkill skill, JsonNode input, SkillContext listener) {
         Run run = new Run(listener);
         CompletableFuture<JsonNode> future = new CompletableFuture<>();
-        runs.execute(() -> {
+        Executor own = skill.runner.executor();
+        (own != null ? own : runs).execute(() -> {
             run.thread = Thread.currentThread();
             if (run.cancelled) {
                 future.completeExceptionally(timeout(skill));
@@ -341,13 +342,12 @@ public final class SkillInvoker {
             this.listener = listener;
         }
 
-        /** Marks the run cancelled, interrupts its thread and has the runtime stop the code (a Python context is interrupted). */
+        /** Marks the run cancelled and has the runtime stop its code (a Java skill's thread is interrupted, a Python context). */
         void stop(LoadedSkill skill) {
             cancelled = true;
             Thread running = thread;
             if (running != null) {
-                running.interrupt();
-                skill.runner.stop(running);
+                skill.runner.stop(running, this);
             }
         }
 

@@ -21,14 +21,28 @@ interface SkillRuntime {
     /** One prepared skill. */
     interface Runner extends AutoCloseable {
 
-        /** Runs once. May be called from many threads at once. Interrupted when the call times out or is cancelled. */
+        /**
+         * Runs once, on a thread of {@link #executor()} when the runner has one. May be called from
+         * many threads at once. Interrupted when the call times out or is cancelled.
+         */
         JsonNode run(JsonNode input, SkillContext context) throws Exception;
 
         /**
-         * Stops the run on {@code thread} that passed its timeout or was cancelled. The thread is
-         * interrupted as well; runtimes whose code does not see interrupts (Python) stop it here.
+         * The threads this skill's runs must be given to, or null for the invoker's own. Python
+         * keeps each context on a thread of its own.
          */
-        default void stop(Thread thread) {
+        default java.util.concurrent.Executor executor() {
+            return null;
+        }
+
+        /**
+         * Stops {@code run} (the context it was given), which passed its timeout or was
+         * cancelled, on {@code thread}. The run may have ended by now and its thread have taken
+         * another call, which must not be stopped. By default the thread is interrupted (Java
+         * skills see that); Python interrupts the run's context instead.
+         */
+        default void stop(Thread thread, SkillContext run) {
+            thread.interrupt();
         }
 
         /**

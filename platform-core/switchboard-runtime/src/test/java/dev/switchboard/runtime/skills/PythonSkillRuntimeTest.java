@@ -1,6 +1,8 @@
 package dev.switchboard.runtime.skills;
 
+import dev.switchboard.api.SkillContext;
 import dev.switchboard.api.SkillException;
+import dev.switchboard.api.SkillResult;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -118,10 +124,13 @@ class PythonSkillRuntimeTest {
     void aSkillWithoutExamplesGetsTheWarmUpAllowanceUntilEachContextHasRunOnce() throws Exception {
         LoadedSkill cold = skill("def run(input):\n    return input\n", "");
         assertThat(cold.runner.coldStartAllowance()).isEqualTo(Duration.ofSeconds(30));
-        // Two contexts, taken in turn: the allowance holds until the second one has run too.
-        cold.runner.run(JSON.readTree("{}"), new SkillInvokerTest.Listener(new ArrayList<>()));
+        // Two contexts, each on its own thread: the allowance holds until the second one has run too.
+        invoker.invoke(cold, JSON.readTree("{}"), null, null);
         assertThat(cold.runner.coldStartAllowance()).isEqualTo(Duration.ofSeconds(30));
-        cold.runner.run(JSON.readTree("{}"), new SkillInvokerTest.Listener(new ArrayList<>()));
+        // Which context's thread takes a call is the queue's choice; an idle one waits longest and goes first.
+        for (int call = 0; call < 20 && !cold.runner.coldStartAllowance().isZero(); call++) {
+            invoker.invoke(cold, JSON.readTree("{}"), null, null);
+        }
         assertThat(cold.runner.coldStartAllowance()).isEqualTo(Duration.ZERO);
     }
 
@@ -151,6 +160,49 @@ class PythonSkillRuntimeTest {
         for (int i = 0; i < 3; i++) {
             assertThat(invoker.invoke(skill, JSON.readTree("{\"loop\":false}"), null, null).output().get("done").booleanValue()).isTrue();
         }
+    }
+
+    @Test
+    void aStopMeantForAnEarlierRunLeavesTheCallNowOnThatThreadAlone() throws Exception {
+        // A run that passes its timeout is stopped from another thread. By the time the stop
+        // lands, that run may have ended and its context's thread have taken the next call.
+        LoadedSkill skill = skill("""
+                def run(input, ctx):
+                    ctx.progress(0.0, "started")
+                    while not ctx.cancelled():
+                        pass
+                    return {"done": True}
+                """, "timeout: 20s");
+        CompletableFuture<Thread> started = new CompletableFuture<>();
+        AtomicBoolean release = new AtomicBoolean();
+        SkillContext listener = new SkillContext() {
+            @Override
+            public void progress(double fraction, String message) {
+                started.complete(Thread.currentThread());
+            }
+
+            @Override
+            public void log(String level, String message) {
+            }
+
+            @Override
+            public boolean cancelled() {
+                return release.get();
+            }
+        };
+        CompletableFuture<SkillResult> call = CompletableFuture.supplyAsync(() -> {
+            try {
+                return invoker.invoke(skill, JSON.readTree("{}"), null, listener);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        Thread thread = started.get(30, TimeUnit.SECONDS);
+        skill.runner.stop(thread, new SkillInvokerTest.Listener(new ArrayList<>()));
+        // The stop works on a thread of its own: give it the time to reach the call if it were going to.
+        Thread.sleep(300);
+        release.set(true);
+        assertThat(call.get(30, TimeUnit.SECONDS).output().get("done").booleanValue()).isTrue();
     }
 
     @Test
