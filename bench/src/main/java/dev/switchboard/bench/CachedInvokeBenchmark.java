@@ -43,7 +43,7 @@ public class CachedInvokeBenchmark {
         Path seeds = Path.of(System.getProperty("switchboard.skills"));
         Path dir = Files.createTempDirectory("bench-skills");
         CopyTree.copy(seeds.resolve("sse-handler"), dir.resolve("sse-handler"));
-        registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 1, Duration.ofSeconds(30));
+        registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 1, Duration.ofSeconds(30), Duration.ofMinutes(2));
         registry.reload();
         input = JsonMapper.shared().readTree(seeds.resolve("sse-handler/cases.json").toFile()).get(0).get("input");
         SkillResult first = registry.invoke("sse-handler", input);

@@ -41,7 +41,7 @@ public final class PythonSkillLoad {
         JsonNode input = Workloads.input(seeds, workload);
 
         long loadStart = System.nanoTime();
-        try (SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), threads, Duration.ofSeconds(30))) {
+        try (SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), threads, Duration.ofSeconds(30), Duration.ofMinutes(2))) {
             registry.reload();
             if (registry.view(skill).map(v -> v.status() != dev.switchboard.runtime.skills.SkillView.Status.READY).orElse(true)) {
                 throw new IllegalStateException(skill + " did not load: " + registry.rejected());

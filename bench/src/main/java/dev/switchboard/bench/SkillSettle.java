@@ -48,7 +48,7 @@ public final class SkillSettle {
         JsonNode input = Workloads.input(seeds, workload);
 
         long loadStart = System.nanoTime();
-        try (SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), threads, Duration.ofSeconds(30))) {
+        try (SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), threads, Duration.ofSeconds(30), Duration.ofMinutes(2))) {
             registry.reload();
             System.out.printf("%s loaded in %d ms, jit=%s%n", skill, (System.nanoTime() - loadStart) / 1_000_000,
                     registry.runtimes().get("python").get("jit"));

@@ -63,7 +63,7 @@ public record Settings(
     }
 
     public record SkillSettings(String dir, boolean watch, Duration debounce, ByteSize maxInputSize, int pythonContexts,
-                                Duration warmUpAllowance) {
+                                Duration warmUpAllowance, Duration pythonJitWindow) {
 
         /** Contexts per Python skill: the configured number, or one per core when it is 0. */
         public int pythonContextsPerSkill() {

@@ -98,7 +98,8 @@ public final class Switchboard implements AutoCloseable {
         this.events = new AdminEvents(Duration.ofSeconds(15));
         this.hub = new EventHub(settings.events(), meters, Clock.systemUTC());
         this.skills = new SkillRegistry(config.skillsDir(), new SkillInvoker(meters),
-                config.settings().skills().pythonContextsPerSkill(), config.settings().skills().warmUpAllowance());
+                config.settings().skills().pythonContextsPerSkill(), config.settings().skills().warmUpAllowance(),
+                config.settings().skills().pythonJitWindow());
         this.jobs = new JobManager(skills);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);

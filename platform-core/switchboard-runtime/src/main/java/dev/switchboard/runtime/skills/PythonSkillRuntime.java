@@ -130,6 +130,8 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
     private final int contexts;
     /** How much longer than its timeout a warm-up run of a cold context may take before it is stopped. */
     private final Duration warmUpAllowance;
+    /** How long after a skill's contexts are ready its runs still get the warm-up allowance ({@code skills.python_jit_window}). */
+    private final Duration jitWindow;
     private volatile Engine engine;
     /**
      * Set by {@link #close()}: no engine starts after it (a load racing with shutdown ends instead),
@@ -139,9 +141,10 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
     /** The contexts between their creation and the end of their warm-up, which {@link #close()} cancels first. */
     private final Set<Context> creating = ConcurrentHashMap.newKeySet();
 
-    PythonSkillRuntime(int contexts, Duration warmUpAllowance) {
+    PythonSkillRuntime(int contexts, Duration warmUpAllowance, Duration jitWindow) {
         this.contexts = contexts;
         this.warmUpAllowance = warmUpAllowance;
+        this.jitWindow = jitWindow;
     }
 
     /**
@@ -280,6 +283,8 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
         private final Map<Thread, Worker> workers = new ConcurrentHashMap<>();
         private final List<Thread> threads = new ArrayList<>();
         private final Executor executor = this::queue;
+        /** The end of the JIT window ({@link System#nanoTime()}); set once every context is ready. */
+        private volatile long warmUntil;
         /** Contexts that have run nothing yet: a skill without examples is not warmed at load. */
         private final Set<Context> cold = ConcurrentHashMap.newKeySet();
         private volatile boolean closed;
@@ -306,6 +311,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
                 for (CompletableFuture<Void> created : ready) {
                     created.join();
                 }
+                warmUntil = System.nanoTime() + jitWindow.toNanos();
             } catch (CompletionException e) {
                 close();
                 switch (e.getCause()) {
@@ -508,9 +514,15 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             }
         }
 
+        /**
+         * The warm-up allowance while some context has never run, and for the JIT window after
+         * the contexts were ready: until the compiler has caught up, a call can run at
+         * interpreter speed, and a batch of 100 events then takes longer than sse-handler's
+         * 500 ms (decision 0023). Stopping it would throw away the work and leave the code as cold.
+         */
         @Override
         public Duration coldStartAllowance() {
-            return cold.isEmpty() ? Duration.ZERO : warmUpAllowance;
+            return cold.isEmpty() && System.nanoTime() - warmUntil >= 0 ? Duration.ZERO : warmUpAllowance;
         }
 
         /**

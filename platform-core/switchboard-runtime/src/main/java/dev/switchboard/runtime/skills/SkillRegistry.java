@@ -74,11 +74,13 @@ public final class SkillRegistry implements Skills, AutoCloseable {
      * @param pythonContexts  contexts per Python skill (each runs one call at a time)
      * @param warmUpAllowance how long a call waits for a skill that is still loading, and how much
      *                        longer than the skill's timeout a warm-up run may take
+     * @param pythonJitWindow how long after a Python skill is ready its calls get the warm-up
+     *                        allowance on top of their timeout ({@code skills.python_jit_window})
      */
-    public SkillRegistry(Path directory, SkillInvoker invoker, int pythonContexts, Duration warmUpAllowance) {
+    public SkillRegistry(Path directory, SkillInvoker invoker, int pythonContexts, Duration warmUpAllowance, Duration pythonJitWindow) {
         this(directory, invoker, Map.of(
                 SkillManifest.Runtime.JAVA, new JavaSkillRuntime(SkillRegistry.class.getClassLoader()),
-                SkillManifest.Runtime.PYTHON, new PythonSkillRuntime(pythonContexts, warmUpAllowance)), warmUpAllowance);
+                SkillManifest.Runtime.PYTHON, new PythonSkillRuntime(pythonContexts, warmUpAllowance, pythonJitWindow)), warmUpAllowance);
     }
 
     SkillRegistry(Path directory, SkillInvoker invoker, Map<SkillManifest.Runtime, SkillRuntime> runtimes, Duration warmUpAllowance) {

@@ -44,7 +44,7 @@ class PythonSkillRuntimeTest {
 
     @BeforeAll
     static void start() {
-        python = new PythonSkillRuntime(2, Duration.ofSeconds(30));
+        python = new PythonSkillRuntime(2, Duration.ofSeconds(30), Duration.ZERO);
     }
 
     @AfterAll
@@ -132,6 +132,33 @@ class PythonSkillRuntimeTest {
             invoker.invoke(cold, JSON.readTree("{}"), null, null);
         }
         assertThat(cold.runner.coldStartAllowance()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void duringTheJitWindowAfterLoadAWarmSkillsRunsStillGetTheWarmUpAllowance() throws Exception {
+        try (PythonSkillRuntime warming = new PythonSkillRuntime(1, Duration.ofSeconds(30), Duration.ofHours(1))) {
+            Path folder = dir.resolve("jit");
+            Files.createDirectories(folder);
+            Files.writeString(folder.resolve("skill.py"), "def run(input):\n    return input\n");
+            Files.writeString(folder.resolve("SKILL.md"), """
+                    ---
+                    name: jit
+                    description: Gives back its input.
+                    switchboard:
+                      runtime: python
+                      entry: skill.py:run
+                      input_schema: {type: object, examples: [{n: 1}]}
+                      output_schema: true
+                      cache: {enabled: false}
+                    ---
+                    """);
+            LoadedSkill skill = invoker.load(SkillManifestParser.parse(folder), warming);
+            loaded.add(skill);
+            // Warmed on its example, so no context is cold: the window alone gives the allowance.
+            assertThat(skill.runner.coldStartAllowance()).isEqualTo(Duration.ofSeconds(30));
+            invoker.invoke(skill, JSON.readTree("{\"n\": 2}"), null, null);
+            assertThat(skill.runner.coldStartAllowance()).isEqualTo(Duration.ofSeconds(30));
+        }
     }
 
     @Test

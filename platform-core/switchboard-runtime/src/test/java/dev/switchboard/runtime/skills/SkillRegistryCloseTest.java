@@ -22,7 +22,7 @@ class SkillRegistryCloseTest {
     @Test
     void closeCutsAWarmUpShortInsteadOfWaitingForIt() throws Exception {
         spinner();
-        SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 1, Duration.ofSeconds(30));
+        SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 1, Duration.ofSeconds(30), Duration.ZERO);
         Load load = Load.start(registry);
         // Once GraalPy is up the warm-up is running; give it a moment to enter the loop.
         load.awaitEngine();
@@ -41,7 +41,7 @@ class SkillRegistryCloseTest {
         // narrow window, so this does not reproduce it on every run; it does go through the path
         // that cancels the contexts being created.
         spinner();
-        SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 2, Duration.ofSeconds(30));
+        SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 2, Duration.ofSeconds(30), Duration.ZERO);
         Load load = Load.start(registry);
         load.awaitEngine();
         assertThat(load.ended.getCount()).as("the load is still creating its contexts").isEqualTo(1);
@@ -89,7 +89,7 @@ class SkillRegistryCloseTest {
     void aRuntimeClosedBeforeItsEngineStartsNeverStartsOne() throws Exception {
         // The shutdown came before the skills' load reached the engine: the load must end, not warm up.
         SkillManifest manifest = SkillManifestParser.parse(spinner());
-        PythonSkillRuntime python = new PythonSkillRuntime(1, Duration.ofSeconds(30));
+        PythonSkillRuntime python = new PythonSkillRuntime(1, Duration.ofSeconds(30), Duration.ZERO);
         python.close();
         assertThatThrownBy(() -> python.prepare(manifest)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("the host is stopping");
