@@ -58,7 +58,9 @@ public final class PythonSkillLoad {
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 Thread worker = Thread.ofPlatform().start(() -> {
-                    long[] samples = new long[1 << 16];
+                    // Room for about 100 000 calls/s for 10 s, made before the warm-up: a doubling in the
+                    // measured window is a humongous allocation, which sets off a G1 marking cycle there.
+                    long[] samples = new long[1 << 20];
                     int n = 0;
                     while (System.nanoTime() < warmEnd) {
                         invoke(registry, skill, input, null);
