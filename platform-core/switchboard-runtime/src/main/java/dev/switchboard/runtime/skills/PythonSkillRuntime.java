@@ -281,7 +281,6 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
         private final BlockingQueue<Runnable> runs = new LinkedBlockingQueue<>();
         /** Each context's thread, with the context it created and alone enters. */
         private final Map<Thread, Worker> workers = new ConcurrentHashMap<>();
-        private final List<Thread> threads = new ArrayList<>();
         private final Executor executor = this::queue;
         /** The end of the JIT window ({@link System#nanoTime()}); set once every context is ready. */
         private volatile long warmUntil;
@@ -305,7 +304,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             for (int i = 0; i < contexts; i++) {
                 CompletableFuture<Void> created = new CompletableFuture<>();
                 ready.add(created);
-                threads.add(Thread.ofPlatform().daemon().name("switchboard-python-" + manifest.name() + "-" + i).start(() -> serve(created)));
+                Thread.ofPlatform().daemon().name("switchboard-python-" + manifest.name() + "-" + i).start(() -> serve(created));
             }
             try {
                 for (CompletableFuture<Void> created : ready) {
@@ -629,7 +628,7 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
         @Override
         public void close() {
             closed = true;
-            for (int i = 0; i < threads.size(); i++) {
+            for (int i = 0; i < contexts; i++) {
                 runs.add(STOP);
             }
         }
