@@ -35,9 +35,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Python skills in-process, on GraalPy: one shared engine, and per skill a few contexts, each
  * created, warmed and then entered by one thread of its own, which runs the skill's calls one at a
- * time. Contexts are
- * sandboxed as GraalPy's defaults are: no files, sockets, subprocesses, threads, native code,
- * environment or host classes; the standard library imports. A call past its timeout is
+ * time. Contexts are sandboxed as GraalPy's defaults are: no files, sockets, subprocesses,
+ * threads, native code, environment or host classes; the standard library imports. A call past its timeout is
  * interrupted; a context that does not stop is closed and replaced.
  *
  * <p>Warm-up: a new context runs the input schema's {@code examples} once each before it takes
@@ -156,8 +155,9 @@ final class PythonSkillRuntime implements SkillRuntime, AutoCloseable {
             throw hostStopping();
         }
         if (engine == null) {
-            // Contexts are entered from virtual threads (each call runs on one); that works, and
-            // the engine's warning that it is experimental on HotSpot would only alarm operators.
+            // Contexts are entered only by their own platform threads (decision 0023), but they are
+            // interrupted and closed from virtual threads; the engine's warning that virtual
+            // threads are experimental on HotSpot would only alarm operators.
             // Turning that warning off is itself an experimental option; it is the only one set.
             Engine started = Engine.newBuilder("python")
                     .allowExperimentalOptions(true)

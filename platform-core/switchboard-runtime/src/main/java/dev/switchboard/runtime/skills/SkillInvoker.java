@@ -342,7 +342,7 @@ public final class SkillInvoker {
             this.listener = listener;
         }
 
-        /** Marks the run cancelled and has the runtime stop its code (a Java skill's thread is interrupted, a Python context). */
+        /** Marks the run cancelled and has the runtime stop its code (a Java skill's thread is interrupted; a Python skill's context). */
         void stop(LoadedSkill skill) {
             cancelled = true;
             Thread running = thread;

@@ -23,7 +23,7 @@ interface SkillRuntime {
 
         /**
          * Runs once, on a thread of {@link #executor()} when the runner has one. May be called from
-         * many threads at once. Interrupted when the call times out or is cancelled.
+         * many threads at once. Stopped through {@link #stop} when the call times out or is cancelled.
          */
         JsonNode run(JsonNode input, SkillContext context) throws Exception;
 
