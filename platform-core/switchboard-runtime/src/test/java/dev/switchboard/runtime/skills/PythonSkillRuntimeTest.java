@@ -115,9 +115,14 @@ class PythonSkillRuntimeTest {
         loaded.add(skill);
         assertThat(skill.runner.coldStartAllowance()).as("warmed at load").isEqualTo(Duration.ZERO);
         // Both contexts ran 1 and 2 (the failing example is reported, not fatal), so every first call finds warm code.
-        for (int call = 0; call < 2; call++) {
-            assertThat(invoker.invoke(skill, JSON.readTree("{\"n\": 7}"), null, null).output().get("runs").toString()).isEqualTo("[1,2,7]");
+        // Which context's thread takes a call is the queue's choice: call until both have taken their first.
+        int firstCalls = 0;
+        for (int call = 0; call < 20 && firstCalls < 2; call++) {
+            String runs = invoker.invoke(skill, JSON.readTree("{\"n\": 7}"), null, null).output().get("runs").toString();
+            assertThat(runs).startsWith("[1,2,7");
+            firstCalls += runs.equals("[1,2,7]") ? 1 : 0;
         }
+        assertThat(firstCalls).as("calls that were a context's first").isEqualTo(2);
     }
 
     @Test
