@@ -3,9 +3,7 @@ package dev.switchboard.bench;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.api.SkillResult;
-import dev.switchboard.runtime.skills.SkillInvoker;
 import dev.switchboard.runtime.skills.SkillRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -43,7 +41,7 @@ public class CachedInvokeBenchmark {
         Path seeds = Path.of(System.getProperty("switchboard.skills"));
         Path dir = Files.createTempDirectory("bench-skills");
         CopyTree.copy(seeds.resolve("sse-handler"), dir.resolve("sse-handler"));
-        registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), 1, Duration.ofSeconds(30), Duration.ofMinutes(2));
+        registry = Workloads.registry(dir, 1);
         registry.reload();
         input = JsonMapper.shared().readTree(seeds.resolve("sse-handler/cases.json").toFile()).get(0).get("input");
         SkillResult first = registry.invoke("sse-handler", input);

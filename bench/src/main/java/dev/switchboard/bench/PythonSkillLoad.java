@@ -1,17 +1,13 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.api.SkillException;
-import dev.switchboard.runtime.skills.SkillInvoker;
 import dev.switchboard.runtime.skills.SkillRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,14 +30,11 @@ public final class PythonSkillLoad {
         int threads = Integer.parseInt(args[4]);
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
 
-        Path dir = Files.createTempDirectory("bench-skills");
-        CopyTree.copy(seeds.resolve(skill), dir.resolve(skill));
-        Path manifest = dir.resolve(skill).resolve("SKILL.md");
-        Files.writeString(manifest, Files.readString(manifest).replaceFirst("cache: \\{enabled: true", "cache: {enabled: false"));
+        Path dir = Workloads.uncachedCopy(seeds, workload);
         JsonNode input = Workloads.input(seeds, workload);
 
         long loadStart = System.nanoTime();
-        try (SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), threads, Duration.ofSeconds(30), Duration.ofMinutes(2))) {
+        try (SkillRegistry registry = Workloads.registry(dir, threads)) {
             registry.reload();
             if (registry.view(skill).map(v -> v.status() != dev.switchboard.runtime.skills.SkillView.Status.READY).orElse(true)) {
                 throw new IllegalStateException(skill + " did not load: " + registry.rejected());

@@ -1,9 +1,7 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.api.SkillException;
-import dev.switchboard.runtime.skills.SkillInvoker;
 import dev.switchboard.runtime.skills.SkillRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.HdrHistogram.Histogram;
 import tools.jackson.databind.JsonNode;
 
@@ -11,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,14 +38,11 @@ public final class SkillSettle {
         int windows = Integer.parseInt(args[2]) / WINDOW_SECONDS;
         int threads = Integer.parseInt(args[3]);
 
-        Path dir = Files.createTempDirectory("bench-skills");
-        CopyTree.copy(seeds.resolve(skill), dir.resolve(skill));
-        Path manifest = dir.resolve(skill).resolve("SKILL.md");
-        Files.writeString(manifest, Files.readString(manifest).replaceFirst("cache: \\{enabled: true", "cache: {enabled: false"));
+        Path dir = Workloads.uncachedCopy(seeds, workload);
         JsonNode input = Workloads.input(seeds, workload);
 
         long loadStart = System.nanoTime();
-        try (SkillRegistry registry = new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), threads, Duration.ofSeconds(30), Duration.ofMinutes(2))) {
+        try (SkillRegistry registry = Workloads.registry(dir, threads)) {
             registry.reload();
             System.out.printf("%s loaded in %d ms, jit=%s%n", skill, (System.nanoTime() - loadStart) / 1_000_000,
                     registry.runtimes().get("python").get("jit"));

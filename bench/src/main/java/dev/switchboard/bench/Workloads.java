@@ -1,11 +1,17 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.runtime.skills.SkillInvoker;
+import dev.switchboard.runtime.skills.SkillRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * What the skill benchmarks call: a seed skill with the first input of its {@code cases.json}, or
@@ -29,6 +35,24 @@ final class Workloads {
     /** How many events one call handles (for the cost per event). */
     static int events(String workload) {
         return workload.equals(BATCH) ? 100 : 1;
+    }
+
+    /**
+     * A registry over {@code dir} with the host's defaults for the warm-up allowance (30 s) and
+     * the Python JIT window (2 min), so that a benchmark measures what a host would serve.
+     */
+    static SkillRegistry registry(Path dir, int pythonContexts) {
+        return new SkillRegistry(dir, new SkillInvoker(new SimpleMeterRegistry()), pythonContexts, Duration.ofSeconds(30), Duration.ofMinutes(2));
+    }
+
+    /** A new skills directory with a copy of the seed skill a workload calls, its output cache turned off so every call runs it. */
+    static Path uncachedCopy(Path seeds, String workload) throws IOException {
+        String skill = skill(workload);
+        Path dir = Files.createTempDirectory("bench-skills");
+        CopyTree.copy(seeds.resolve(skill), dir.resolve(skill));
+        Path manifest = dir.resolve(skill).resolve("SKILL.md");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("cache: \\{enabled: true", "cache: {enabled: false"));
+        return dir;
     }
 
     static JsonNode input(Path seeds, String workload) throws Exception {
