@@ -6,20 +6,33 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 
 /**
  * One seed skill under GraalPy, uncached, through the same invokeSkill path every caller takes:
  * {@code PythonSkillLoad <seed skills dir> <skill> <warm s> <measure s> <threads>}. Started in
  * its own JVM by {@link SkillBenchmark}, with or without the JIT flags; prints one JSON line with
  * the cold start (JVM start to loaded, loaded to first result) and the steady-state latencies.
+ *
+ * <p>It also says what the compilers did in the measured window, so that a window that still holds
+ * compilations is seen as such: the cores each compiler's threads used (C1, C2, Truffle's), and,
+ * when {@code -Dbench.compileLog} names the file that {@code -Dpolyglot.log.file} sends Truffle's
+ * {@code engine.TraceCompilation} lines to, how many compilations finished, failed, were
+ * invalidated or deoptimized in it.
  */
 public final class PythonSkillLoad {
+
+    private static final String OPT = "[engine] opt ";
 
     public static void main(String[] args) throws Exception {
         Path seeds = Path.of(args[0]);
@@ -29,6 +42,8 @@ public final class PythonSkillLoad {
         double measure = Double.parseDouble(args[3]);
         int threads = Integer.parseInt(args[4]);
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        String logName = System.getProperty("bench.compileLog");
+        Path compileLog = logName == null ? null : Path.of(logName);
 
         Path dir = Workloads.uncachedCopy(seeds, workload);
         JsonNode input = Workloads.input(seeds, workload);
@@ -50,7 +65,7 @@ public final class PythonSkillLoad {
             List<long[]> perThread = new ArrayList<>();
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                Thread worker = Thread.ofPlatform().start(() -> {
+                Thread worker = Thread.ofPlatform().name("caller-" + t).start(() -> {
                     // Room for about 100 000 calls/s for 10 s, made before the warm-up: a doubling in the
                     // measured window is a humongous allocation, which sets off a G1 marking cycle there.
                     long[] samples = new long[1 << 20];
@@ -73,6 +88,12 @@ public final class PythonSkillLoad {
                 });
                 workers.add(worker);
             }
+            sleepUntil(warmEnd);
+            Map<String, Long> cpuBefore = ThreadCpu.ticks();
+            Map<String, Integer> eventsBefore = truffleEvents(compileLog);
+            sleepUntil(measureEnd);
+            Map<String, Long> cpuAfter = ThreadCpu.ticks();
+            Map<String, Integer> eventsAfter = truffleEvents(compileLog);
             for (Thread worker : workers) {
                 worker.join();
             }
@@ -88,6 +109,17 @@ public final class PythonSkillLoad {
             latencies(result, perThread, measure);
             // Calls past the skill's own timeout (the first call's included): measured at the timeout, and counted here.
             result.put("timeouts", timeouts.sum());
+            ObjectNode window = result.putObject("measuredWindow");
+            ObjectNode compilerCores = window.putObject("compilerCores");
+            ThreadCpu.cores(cpuBefore, cpuAfter, measure).forEach((group, cores) -> {
+                if (group.equals("C1") || group.equals("C2") || group.equals("truffle-compiler")) {
+                    compilerCores.put(group, Math.round(cores * 100) / 100.0);
+                }
+            });
+            if (compileLog != null) {
+                ObjectNode events = window.putObject("truffleCompilationEvents");
+                eventsAfter.forEach((kind, count) -> events.put(kind, count - eventsBefore.getOrDefault(kind, 0)));
+            }
             System.out.println("RESULT " + result);
         }
         System.exit(0);
@@ -105,6 +137,36 @@ public final class PythonSkillLoad {
                 timeouts.increment();
             }
         }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    /**
+     * The {@code engine.TraceCompilation} lines in {@code log} so far, by kind: the word after
+     * {@code [engine] opt} ({@code done}, {@code failed}, {@code inval.}, {@code deopt}, ...).
+     * Empty without a log.
+     */
+    private static Map<String, Integer> truffleEvents(Path log) throws IOException {
+        Map<String, Integer> events = new TreeMap<>();
+        if (log == null || !Files.exists(log)) {
+            return events;
+        }
+        try (Stream<String> lines = Files.lines(log)) {
+            lines.forEach(line -> {
+                int at = line.indexOf(OPT);
+                if (at >= 0) {
+                    String rest = line.substring(at + OPT.length()).stripLeading();
+                    int space = rest.indexOf(' ');
+                    events.merge(space < 0 ? rest : rest.substring(0, space), 1, Integer::sum);
+                }
+            });
+        }
+        return events;
     }
 
     /** Adds calls, seconds, calls/s and p50/p99 (µs) of the per-thread samples (ns) measured over {@code seconds}. */

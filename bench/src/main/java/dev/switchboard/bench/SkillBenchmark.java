@@ -99,8 +99,11 @@ public final class SkillBenchmark {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile")));
+        Path compileLog = Files.createTempFile("bench-truffle-", ".log");
         if (jit) {
-            command.addAll(List.of("-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI", "--upgrade-module-path=" + dist.resolve("lib/jit")));
+            command.addAll(List.of("-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI", "--upgrade-module-path=" + dist.resolve("lib/jit"),
+                    // One line per compilation, invalidation and deoptimization, counted in the measured window.
+                    "-Dpolyglot.engine.TraceCompilation=true", "-Dpolyglot.log.file=" + compileLog, "-Dbench.compileLog=" + compileLog));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), PythonSkillLoad.class.getName(),
                 seeds.toString(), skill, Double.toString(warm), Double.toString(measure), Integer.toString(THREADS)));
@@ -116,6 +119,7 @@ public final class SkillBenchmark {
                 }
             }
         }
+        Files.deleteIfExists(compileLog);
         if (process.waitFor() != 0 || result == null) {
             throw new IllegalStateException("the GraalPy run of " + skill + " failed");
         }

@@ -5,15 +5,11 @@ import dev.switchboard.runtime.skills.SkillRegistry;
 import org.HdrHistogram.Histogram;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -75,19 +71,15 @@ public final class SkillSettle {
                     }
                 }));
             }
-            Map<String, Long> before = cpuTicks();
+            Map<String, Long> before = ThreadCpu.ticks();
             for (int w = 0; w < windows; w++) {
                 long at = start + (w + 1) * window;
                 while (System.nanoTime() < at) {
                     Thread.sleep(Math.max(1, (at - System.nanoTime()) / 1_000_000));
                 }
-                Map<String, Long> after = cpuTicks();
+                Map<String, Long> after = ThreadCpu.ticks();
                 StringBuilder line = new StringBuilder();
-                for (var group : after.entrySet()) {
-                    long ticks = group.getValue() - before.getOrDefault(group.getKey(), 0L);
-                    // Clock ticks are 1/100 s on Linux: ticks / 100 / window = cores.
-                    line.append(String.format(" %s=%.2f", group.getKey(), ticks / 100.0 / WINDOW_SECONDS));
-                }
+                ThreadCpu.cores(before, after, WINDOW_SECONDS).forEach((group, cores) -> line.append(String.format(" %s=%.2f", group, cores)));
                 before = after;
                 System.out.printf("cpu %3d-%3ds:%s%n", w * WINDOW_SECONDS, (w + 1) * WINDOW_SECONDS, line);
             }
@@ -110,43 +102,5 @@ public final class SkillSettle {
     /** In microseconds; NaN for a window without calls. */
     private static double percentile(Histogram histogram, double p) {
         return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(p) / 1e3;
-    }
-
-    /** CPU clock ticks (user + system) of this process's threads, by group of native thread name. */
-    private static Map<String, Long> cpuTicks() throws IOException {
-        Map<String, Long> ticks = new TreeMap<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path task : tasks) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException gone) {
-                    continue;
-                }
-                int open = stat.indexOf('(');
-                int close = stat.lastIndexOf(')');
-                String[] fields = stat.substring(close + 2).split(" ");
-                // Fields 14 and 15 of proc(5) (utime, stime), counted from after the name.
-                ticks.merge(group(stat.substring(open + 1, close)), Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
-            }
-        }
-        return ticks;
-    }
-
-    private static String group(String name) {
-        if (name.startsWith("C2 ")) {
-            return "C2";
-        } else if (name.startsWith("C1 ")) {
-            return "C1";
-        } else if (name.contains("Truffle")) {
-            return "truffle-compiler";
-        } else if (name.startsWith("switchboard-sk") || name.startsWith("switchboard-py")) {
-            return "skill";
-        } else if (name.startsWith("caller-")) {
-            return "callers";
-        } else if (name.startsWith("G1") || name.startsWith("GC")) {
-            return "gc";
-        }
-        return "other";
     }
 }
