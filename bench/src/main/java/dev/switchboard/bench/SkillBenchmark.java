@@ -28,7 +28,10 @@ import java.util.List;
  *   <li>JMH: a cached invokeSkill hit next to a bare Caffeine getIfPresent;</li>
  *   <li>each seed skill uncached on 2 threads: GraalPy with the JIT and interpreter-only (each in
  *       a fresh JVM, with its cold start), the bare function under CPython in a loop (2
- *       processes), and a long-lived CPython worker per thread answering JSON lines.</li>
+ *       processes), and a long-lived CPython worker per thread answering JSON lines;</li>
+ *   <li>the floor: {@code bench/skills/python-floor}, a Python skill that answers a constant,
+ *       the same way (GraalPy with the JIT, uncached, 2 threads): what the path around any Python
+ *       skill costs in this run.</li>
  * </ol>
  * Prints a summary and writes {@code bench/results/skills-<time>.json}.
  */
@@ -37,15 +40,20 @@ public final class SkillBenchmark {
     private static final JsonMapper JSON = JsonMapper.shared();
     private static final String[] WORKLOADS = {"sse-handler", "monaco-config", Workloads.BATCH};
     private static final int THREADS = 2;
+    /** bench/skills/python-floor: answers a constant, so its calls cost only the path around a Python skill. */
+    private static final String FLOOR = "python-floor";
 
     public static void main(String[] args) throws Exception {
         Path results = Path.of(arg(args, "--results"));
         Path seeds = Path.of(arg(args, "--skills")).toAbsolutePath().normalize();
         Path dist = Path.of(arg(args, "--distribution")).toAbsolutePath().normalize();
         Path python = Path.of(arg(args, "--python-scripts")).toAbsolutePath().normalize();
+        Path floor = Path.of(arg(args, "--floor-skills")).toAbsolutePath().normalize();
         double jitWarm = Double.parseDouble(System.getProperty("bench.jitWarmSeconds", "180"));
         double warm = Double.parseDouble(System.getProperty("bench.warmSeconds", "10"));
         double measure = Double.parseDouble(System.getProperty("bench.measureSeconds", "10"));
+        // The floor skill's few functions are compiled within about 30 s of load under this load.
+        double floorWarm = Double.parseDouble(System.getProperty("bench.floorWarmSeconds", "60"));
 
         ObjectNode report = JSON.createObjectNode();
         report.put("java", Runtime.version().toString());
@@ -62,6 +70,8 @@ public final class SkillBenchmark {
             entry.set("cpythonJsonLinesWorker", cpythonWorker(python, seeds, skill, warm, measure));
             System.out.println(skill + ": " + entry);
         }
+        report.set("pythonFloor", graalpy(dist, floor, FLOOR, true, floorWarm, measure));
+        System.out.println(FLOOR + ": " + report.get("pythonFloor"));
 
         Files.createDirectories(results);
         Path file = results.resolve("skills-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss")) + ".json");
