@@ -6,8 +6,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Stream;
 
 /**
  * One seed skill under GraalPy, uncached, through the same invokeSkill path every caller takes:
@@ -90,10 +92,10 @@ public final class PythonSkillLoad {
             }
             sleepUntil(warmEnd);
             Map<String, Long> cpuBefore = ThreadCpu.ticks();
-            Map<String, Integer> eventsBefore = truffleEvents(compileLog);
+            long logBefore = compileLog == null || !Files.exists(compileLog) ? 0 : Files.size(compileLog);
             sleepUntil(measureEnd);
             Map<String, Long> cpuAfter = ThreadCpu.ticks();
-            Map<String, Integer> eventsAfter = truffleEvents(compileLog);
+            Map<String, Integer> events = truffleEvents(compileLog, logBefore);
             for (Thread worker : workers) {
                 worker.join();
             }
@@ -117,8 +119,8 @@ public final class PythonSkillLoad {
                 }
             });
             if (compileLog != null) {
-                ObjectNode events = window.putObject("truffleCompilationEvents");
-                eventsAfter.forEach((kind, count) -> events.put(kind, count - eventsBefore.getOrDefault(kind, 0)));
+                ObjectNode counted = window.putObject("truffleCompilationEvents");
+                events.forEach(counted::put);
             }
             System.out.println("RESULT " + result);
         }
@@ -139,7 +141,8 @@ public final class PythonSkillLoad {
         }
     }
 
-    private static void sleepUntil(long nanoTime) throws InterruptedException {
+    /** Sleeps until {@code System.nanoTime()} reaches {@code nanoTime}. */
+    static void sleepUntil(long nanoTime) throws InterruptedException {
         long left;
         while ((left = nanoTime - System.nanoTime()) > 0) {
             Thread.sleep(Math.max(1, left / 1_000_000));
@@ -147,24 +150,27 @@ public final class PythonSkillLoad {
     }
 
     /**
-     * The {@code engine.TraceCompilation} lines in {@code log} so far, by kind: the word after
-     * {@code [engine] opt} ({@code done}, {@code failed}, {@code inval.}, {@code deopt}, ...).
-     * Empty without a log.
+     * The {@code engine.TraceCompilation} lines written to {@code log} after its first {@code from}
+     * bytes, by kind: the word after {@code [engine] opt} ({@code done}, {@code failed},
+     * {@code inval.}, {@code deopt}, ...). Empty without a log.
      */
-    private static Map<String, Integer> truffleEvents(Path log) throws IOException {
+    private static Map<String, Integer> truffleEvents(Path log, long from) throws IOException {
         Map<String, Integer> events = new TreeMap<>();
         if (log == null || !Files.exists(log)) {
             return events;
         }
-        try (Stream<String> lines = Files.lines(log)) {
-            lines.forEach(line -> {
+        try (var in = Files.newInputStream(log);
+             var lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            in.skipNBytes(from);
+            String line;
+            while ((line = lines.readLine()) != null) {
                 int at = line.indexOf(OPT);
                 if (at >= 0) {
                     String rest = line.substring(at + OPT.length()).stripLeading();
                     int space = rest.indexOf(' ');
                     events.merge(space < 0 ? rest : rest.substring(0, space), 1, Integer::sum);
                 }
-            });
+            }
         }
         return events;
     }

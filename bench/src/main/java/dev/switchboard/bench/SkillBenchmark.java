@@ -109,7 +109,7 @@ public final class SkillBenchmark {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile")));
-        Path compileLog = Files.createTempFile("bench-truffle-", ".log");
+        Path compileLog = jit ? Files.createTempFile("bench-truffle-", ".log") : null;
         if (jit) {
             command.addAll(List.of("-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI", "--upgrade-module-path=" + dist.resolve("lib/jit"),
                     // One line per compilation, invalidation and deoptimization, counted in the measured window.
@@ -129,7 +129,9 @@ public final class SkillBenchmark {
                 }
             }
         }
-        Files.deleteIfExists(compileLog);
+        if (compileLog != null) {
+            Files.delete(compileLog);
+        }
         if (process.waitFor() != 0 || result == null) {
             throw new IllegalStateException("the GraalPy run of " + skill + " failed");
         }

@@ -73,10 +73,7 @@ public final class SkillSettle {
             }
             Map<String, Long> before = ThreadCpu.ticks();
             for (int w = 0; w < windows; w++) {
-                long at = start + (w + 1) * window;
-                while (System.nanoTime() < at) {
-                    Thread.sleep(Math.max(1, (at - System.nanoTime()) / 1_000_000));
-                }
+                PythonSkillLoad.sleepUntil(start + (w + 1) * window);
                 Map<String, Long> after = ThreadCpu.ticks();
                 StringBuilder line = new StringBuilder();
                 ThreadCpu.cores(before, after, WINDOW_SECONDS).forEach((group, cores) -> line.append(String.format(" %s=%.2f", group, cores)));
