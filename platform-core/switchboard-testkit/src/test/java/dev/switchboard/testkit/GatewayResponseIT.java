@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import static dev.switchboard.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -121,6 +122,8 @@ class GatewayResponseIT {
         try (SseClient stream = switchboard.stream(null, "/api/events/stream?topics=learning.events")) {
             stream.expect(Duration.ofSeconds(10));
         }
+        // The filter records the stream after proceed() returns, which races the first event.
+        eventually(() -> switchboard.get("/api/timing/seen").body().contains("\"/api/events/stream\""));
         String seen = switchboard.get("/api/timing/seen").body();
         assertThat(seen).contains("\"/api/timing/created\":\"201\"", "\"/api/nothing-here\":\"404\"",
                 "\"/api/events/stream\":\"200 stream\"");

@@ -11,9 +11,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
+import static dev.switchboard.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -90,20 +90,6 @@ class EventSubscriptionIT {
         switchboard.send(switchboard.admin("/admin/plugins/tally/disable").POST(HttpRequest.BodyPublishers.noBody()).build());
         switchboard.awaitState("tally", PluginState.DISABLED, "2.0.0");
         assertThat(subscriptions()).as("closed when the version stopped").isZero();
-    }
-
-    /** Polls until the condition holds, for at most 10 s. */
-    private static void eventually(Condition condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.holds()) {
-            assertThat(System.nanoTime()).as("the condition held within 10 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws Exception;
     }
 
     private void publish(String type) throws Exception {
