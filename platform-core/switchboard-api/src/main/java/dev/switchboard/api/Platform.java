@@ -37,6 +37,14 @@ public interface Platform {
      */
     MeterRegistry meters();
 
+    /**
+     * The host's meters in the Prometheus exposition formats, for a plugin that serves a scrape
+     * endpoint. Usable from any thread, at any time.
+     *
+     * @since 0.1.0
+     */
+    PrometheusExposition prometheus();
+
     /** The host's event hub, to publish events to browsers' streams. Usable from any thread, at any time. */
     Events events();
 

@@ -411,10 +411,12 @@ public final class EventHub implements Events, AutoCloseable {
         }
         int dropped = stream.end(reason, comment, abortNow);
         if (dropped >= 0) {
-            meters.counter("switchboard.events.disconnects", "reason", reason.tag()).increment();
+            Counter.builder("switchboard.events.disconnects").description("Event streams ended by the server, by reason")
+                    .tag("reason", reason.tag()).register(meters).increment();
             if (reason == DisconnectReason.SLOW_READER) {
                 // The event that did not fit, and those still queued.
-                meters.counter("switchboard.events.dropped", "reason", reason.tag()).increment(dropped + 1);
+                Counter.builder("switchboard.events.dropped").description("Events not delivered to a stream, by reason")
+                        .tag("reason", reason.tag()).register(meters).increment(dropped + 1);
                 LOG.info("Event stream {} of '{}' fell {} events behind; disconnected (it will reconnect and replay)",
                         stream.number(), stream.principal().id(), dropped);
             }

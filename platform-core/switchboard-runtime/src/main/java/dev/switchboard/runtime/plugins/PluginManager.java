@@ -11,6 +11,7 @@ import dev.switchboard.runtime.files.DirectoryWatcher;
 import dev.switchboard.runtime.http.CoreRoutes;
 import dev.switchboard.runtime.lang.ContextLoader;
 import io.micrometer.core.instrument.Gauge;
+import dev.switchboard.runtime.metrics.HostMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.ServletContext;
@@ -92,14 +93,15 @@ public final class PluginManager implements AutoCloseable {
 
     private volatile Generation current = new Generation(0, Map.of());
 
-    public PluginManager(Options options, PluginSections sections, MeterRegistry meters, Events events, Skills skills,
+    public PluginManager(Options options, PluginSections sections, HostMeters hostMeters, Events events, Skills skills,
                          Supplier<ServletContext> servletContext) {
         this.options = options;
+        MeterRegistry meters = hostMeters.registry();
         this.stateDir = options.dir().resolve(".switchboard");
         this.directory = new PluginDirectory(options.dir(), stateDir.resolve("staging"));
         this.sections = sections;
         this.inspector = new PluginJarInspector(options.hostVersion());
-        this.factory = new UnitFactory(stateDir.resolve("active"), options.hostVersion(), meters, events, skills, servletContext,
+        this.factory = new UnitFactory(stateDir.resolve("active"), options.hostVersion(), hostMeters, events, skills, servletContext,
                 options.callTimeout(), this::hostRoutes);
         this.disabled = new DisabledPlugins(stateDir.resolve("state.json"));
         this.leaks = new LeakDetector(options.leakCheckDelay());

@@ -6,7 +6,7 @@ import dev.switchboard.api.PluginInfo;
 import dev.switchboard.api.Skills;
 import dev.switchboard.api.SwitchboardPlugin;
 import dev.switchboard.runtime.http.JerseyApps;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.switchboard.runtime.metrics.HostMeters;
 import jakarta.servlet.ServletContext;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.model.Resource;
@@ -73,7 +73,7 @@ final class UnitFactory {
     /** This host's own folder of loaded jar copies, locked while the host runs. */
     private final Path activeDir;
     private final String hostVersion;
-    private final MeterRegistry meters;
+    private final HostMeters meters;
     private final Events events;
     private final Skills skills;
     private final Supplier<ServletContext> servletContext;
@@ -82,7 +82,7 @@ final class UnitFactory {
 
     private final Supplier<List<HostRoute>> routes;
 
-    UnitFactory(Path activeDir, String hostVersion, MeterRegistry meters, Events events, Skills skills,
+    UnitFactory(Path activeDir, String hostVersion, HostMeters meters, Events events, Skills skills,
                 Supplier<ServletContext> servletContext, Duration callTimeout, Supplier<List<HostRoute>> routes) {
         this.routes = routes;
         this.activeDir = activeDir.resolve("run-" + UUID.randomUUID());

@@ -7,6 +7,7 @@ import dev.switchboard.api.HealthCheck;
 import dev.switchboard.api.HostRoute;
 import dev.switchboard.api.PluginCommand;
 import dev.switchboard.api.Platform;
+import dev.switchboard.api.PrometheusExposition;
 import dev.switchboard.api.PluginConfig;
 import dev.switchboard.api.PluginInfo;
 import dev.switchboard.api.McpPrompt;
@@ -21,6 +22,7 @@ import dev.switchboard.runtime.mcp.PluginMcpFeature;
 import dev.switchboard.runtime.skills.PluginSkill;
 import dev.switchboard.runtime.skills.SkillFormatException;
 import dev.switchboard.runtime.skills.SkillManifestParser;
+import dev.switchboard.runtime.metrics.HostMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.slf4j.Logger;
@@ -44,7 +46,7 @@ final class UnitPlatform implements Platform {
     private final PluginInfo info;
     private final String hostVersion;
     private final PluginConfig config;
-    private final MeterRegistry meters;
+    private final HostMeters meters;
     private final Events events;
     private final Skills hostSkills;
     private final ClassLoader loader;
@@ -62,7 +64,7 @@ final class UnitPlatform implements Platform {
     private final Supplier<List<HostRoute>> routes;
     private volatile boolean sealed;
 
-    UnitPlatform(PluginInfo info, String hostVersion, PluginConfig config, MeterRegistry meters, Events events, Skills skills,
+    UnitPlatform(PluginInfo info, String hostVersion, PluginConfig config, HostMeters meters, Events events, Skills skills,
                  ClassLoader loader, Supplier<List<HostRoute>> routes) {
         this.routes = routes;
         this.info = info;
@@ -97,6 +99,11 @@ final class UnitPlatform implements Platform {
 
     @Override
     public MeterRegistry meters() {
+        return meters.registry();
+    }
+
+    @Override
+    public PrometheusExposition prometheus() {
         return meters;
     }
 

@@ -15,9 +15,8 @@ import dev.switchboard.runtime.skills.SkillRegistry;
 import dev.switchboard.runtime.web.AdminEvents;
 import dev.switchboard.runtime.web.HostServlet;
 import dev.switchboard.runtime.web.HostState;
+import dev.switchboard.runtime.metrics.HostMeters;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -62,7 +61,8 @@ public final class Switchboard implements AutoCloseable {
     private final Connectors connectors;
     private final GracefulHandler graceful;
     private final PluginManager plugins;
-    private final CompositeMeterRegistry meters;
+    private final HostMeters hostMeters;
+    private final MeterRegistry meters;
     private final AdminEvents events;
     private final EventHub hub;
     private final SkillRegistry skills;
@@ -93,8 +93,9 @@ public final class Switchboard implements AutoCloseable {
         // Before anything that starts threads: a bad keystore fails the start with nothing to clean up.
         this.connectors = new Connectors(server, settings, config::resolve);
 
-        this.meters = new CompositeMeterRegistry();
-        meters.add(new SimpleMeterRegistry());
+        this.hostMeters = new HostMeters();
+        hostMeters.bind(server);
+        this.meters = hostMeters.registry();
         this.events = new AdminEvents(Duration.ofSeconds(15));
         this.hub = new EventHub(settings.events(), meters, Clock.systemUTC());
         this.skills = new SkillRegistry(config.skillsDir(), new SkillInvoker(meters),
@@ -109,7 +110,7 @@ public final class Switchboard implements AutoCloseable {
         this.plugins = new PluginManager(new PluginManager.Options(config.pluginsDir(), pluginSettings.watch(), pluginSettings.debounce(),
                 pluginSettings.drainTimeout(), pluginSettings.startTimeout(), pluginSettings.leakCheckDelay(),
                 pluginSettings.maxUpload().bytes(), Versions.switchboard()),
-                config.pluginSections(), meters, hub, skills, context::getServletContext);
+                config.pluginSections(), hostMeters, hub, skills, context::getServletContext);
         plugins.addListener(events::publish);
         plugins.addListener(event -> {
             if (event instanceof PluginEvent.GenerationLive) {
@@ -180,6 +181,7 @@ public final class Switchboard implements AutoCloseable {
         } catch (Exception e) {
             stopQuietly();
             hub.close(0);
+            hostMeters.close();
             throw describeStartFailure(e);
         }
         LOG.info("Switchboard {} listening on {}{}", Versions.switchboard(), httpUri(),
@@ -190,6 +192,7 @@ public final class Switchboard implements AutoCloseable {
             plugins.close();
             stopQuietly();
             hub.close(0);
+            hostMeters.close();
             throw new StartupException("Cannot use the plugin directory " + config.pluginsDir() + ": " + e.getMessage(), e);
         }
         SkillRegistry.Pending pending = null;
@@ -369,7 +372,7 @@ public final class Switchboard implements AutoCloseable {
         jobs.close();
         plugins.close();
         skills.close();
-        meters.close();
+        hostMeters.close();
         LOG.info("Switchboard stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 

@@ -51,10 +51,10 @@ final class LoadedSkill implements AutoCloseable {
         String name = manifest.name();
         this.latency = Timer.builder("switchboard.skills.latency").description("Time of a skill call, cached or not").tag("skill", name)
                 .register(meters);
-        this.hits = meters.counter("switchboard.skills.cache", "skill", name, "result", "hit");
-        this.misses = meters.counter("switchboard.skills.cache", "skill", name, "result", "miss");
-        this.outcomeCounter = outcome -> meters.counter("switchboard.skills.calls", "skill", name, "outcome", outcome);
-        Counter evictions = meters.counter("switchboard.skills.cache.evictions", "skill", name);
+        this.hits = SkillMeters.cache(meters, name, "hit");
+        this.misses = SkillMeters.cache(meters, name, "miss");
+        this.outcomeCounter = outcome -> SkillMeters.calls(meters, name, outcome);
+        Counter evictions = SkillMeters.evictions(meters, name);
         SkillManifest.CachePolicy policy = manifest.cache();
         this.cache = !policy.enabled() ? null : Caffeine.newBuilder()
                 .maximumSize(policy.maxEntries())

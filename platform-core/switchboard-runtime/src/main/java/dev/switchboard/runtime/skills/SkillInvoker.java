@@ -327,7 +327,7 @@ public final class SkillInvoker {
 
     /** Counts a call refused before it reached a loaded skill (the registry's wait for a loading one). */
     void refused(String skill, SkillException failure) {
-        meters.counter("switchboard.skills.calls", "skill", skill, "outcome", failure.kind().name().toLowerCase(Locale.ROOT)).increment();
+        SkillMeters.calls(meters, skill, failure.kind().name().toLowerCase(Locale.ROOT)).increment();
     }
 
     /** One run's context: the caller's listener, and the cancellation the timeout sets. */
