@@ -90,6 +90,20 @@ public interface GatewayExchange extends RequestView {
     void beforeCommit(Runnable action);
 
     /**
+     * Runs {@code action} once, when the exchange is over: the route is done with the response
+     * (it returned, or its asynchronous answer went out, or its event stream ended, the client
+     * gone or the server closing it), or the request failed. For timing a request
+     * to its end, since {@link GatewayChain#proceed()} returns before an asynchronous answer or an
+     * event stream is done. The action may read {@link #response()} (its status is final) and
+     * change nothing; it runs on a server thread, with this plugin's class loader as context
+     * loader, so it must be quick; an exception it throws is logged. Actions run in the order
+     * they were added.
+     *
+     * @since 0.1.0
+     */
+    void afterCompletion(Runnable action);
+
+    /**
      * Answers the request now with the given status, content type and body; the route is not
      * called. Call it instead of {@link GatewayChain#proceed()}, not after.
      */

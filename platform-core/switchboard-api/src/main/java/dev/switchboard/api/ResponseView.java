@@ -31,6 +31,19 @@ public interface ResponseView {
     boolean committed();
 
     /**
+     * The template of the route that answers: a plugin's JAX-RS path with its parameters
+     * ({@code /api/mastery/calculate/{studentId}}, never the student's id), or the path of the
+     * host's route ({@code /api/events/stream}, {@code /mcp}, {@code /api/skills/{name}/invoke}).
+     * Known once a route has matched, so after {@link GatewayChain#proceed()} returns and in
+     * {@link GatewayExchange#beforeCommit} and {@link GatewayExchange#afterCompletion} actions;
+     * empty before, and when no route matched (a 404, a 405, a filter's own answer). The way to
+     * name a request in metrics without one series per id.
+     *
+     * @since 0.1.0
+     */
+    Optional<String> route();
+
+    /**
      * Whether this is an event stream ({@code text/event-stream}): it stays open after
      * {@code proceed()} returns, and the host never compresses or buffers it.
      */

@@ -20,15 +20,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GatewayResponseIT {
 
     @RegisterExtension
-    SwitchboardExtension switchboard = SwitchboardExtension.builder().build();
+    // A closed stream ends on the server at its next heartbeat.
+    SwitchboardExtension switchboard = SwitchboardExtension.builder().set("events.streams.heartbeat", "300ms").build();
 
     @TempDir
     Path jars;
 
     /**
      * A filter that adds {@code X-Seen-Status} (the status at commit) and a {@code Server-Timing}
-     * entry before commit, and keeps, per path, the status and stream flag it read after
-     * {@code proceed()}; its route {@code /api/timing/seen} shows them.
+     * entry before commit, and keeps, per path, the status, stream flag and route template it read
+     * after {@code proceed()}, and the status at completion; its routes {@code /api/timing/seen}
+     * and {@code /api/timing/completed} show them.
      */
     private Path timing() {
         return PluginJarBuilder.plugin("timing", "1.0.0")
@@ -46,6 +48,7 @@ class GatewayResponseIT {
                             @Override
                             public void start(Platform platform) {
                                 Map<String, String> seen = new ConcurrentHashMap<>();
+                                Map<String, String> completed = new ConcurrentHashMap<>();
                                 platform.filter(new GatewayFilter() {
                                     public int priority() { return 100; }
                                     public void filter(GatewayExchange exchange, GatewayChain chain) throws Exception {
@@ -56,19 +59,25 @@ class GatewayResponseIT {
                                                     "app;dur=" + (System.nanoTime() - started) / 1_000_000.0);
                                         });
                                         exchange.beforeCommit(() -> { throw new IllegalStateException("a broken hook"); });
+                                        exchange.afterCompletion(() -> completed.put(exchange.path(), exchange.response().status()
+                                                + " " + exchange.response().route().orElse("none")));
+                                        exchange.afterCompletion(() -> { throw new IllegalStateException("a broken completion"); });
                                         chain.proceed();
-                                        seen.put(exchange.path(), exchange.response().status() + (exchange.response().eventStream() ? " stream" : ""));
+                                        seen.put(exchange.path(), exchange.response().status() + (exchange.response().eventStream() ? " stream" : "")
+                                                + " " + exchange.response().route().orElse("none"));
                                     }
                                 });
-                                platform.jaxrs(new Seen(seen));
+                                platform.jaxrs(new Seen(seen, completed));
                             }
 
                             @Path("/api/timing")
                             public static class Seen {
                                 private final Map<String, String> seen;
+                                private final Map<String, String> completed;
 
-                                Seen(Map<String, String> seen) {
+                                Seen(Map<String, String> seen, Map<String, String> completed) {
                                     this.seen = seen;
+                                    this.completed = completed;
                                 }
 
                                 @GET
@@ -76,6 +85,20 @@ class GatewayResponseIT {
                                 @Produces(MediaType.APPLICATION_JSON)
                                 public Map<String, String> seen() {
                                     return new TreeMap<>(seen);
+                                }
+
+                                @GET
+                                @Path("/completed")
+                                @Produces(MediaType.APPLICATION_JSON)
+                                public Map<String, String> completed() {
+                                    return new TreeMap<>(completed);
+                                }
+
+                                @GET
+                                @Path("/items/{id: [0-9]+}")
+                                @Produces(MediaType.TEXT_PLAIN)
+                                public String item(@PathParam("id") String id) {
+                                    return id;
                                 }
 
                                 @GET
@@ -116,16 +139,30 @@ class GatewayResponseIT {
     }
 
     @Test
-    void afterProceedTheFilterReadsTheStatusAndKnowsAStream() throws Exception {
+    void afterProceedTheFilterReadsTheStatusTheRouteAndKnowsAStream() throws Exception {
         switchboard.get("/api/timing/created");
         switchboard.get("/api/nothing-here");
+        switchboard.get("/api/timing/items/42");
+        switchboard.get("/api/skills");
         try (SseClient stream = switchboard.stream(null, "/api/events/stream?topics=learning.events")) {
             stream.expect(Duration.ofSeconds(10));
         }
         // The filter records the stream after proceed() returns, which races the first event.
         eventually(() -> switchboard.get("/api/timing/seen").body().contains("\"/api/events/stream\""));
         String seen = switchboard.get("/api/timing/seen").body();
-        assertThat(seen).contains("\"/api/timing/created\":\"201\"", "\"/api/nothing-here\":\"404\"",
-                "\"/api/events/stream\":\"200 stream\"");
+        assertThat(seen).contains("\"/api/timing/created\":\"201 /api/timing/created\"", "\"/api/nothing-here\":\"404 none\"",
+                "\"/api/timing/items/42\":\"200 /api/timing/items/{id}\"", "\"/api/skills\":\"200 /api/skills\"",
+                "\"/api/events/stream\":\"200 stream /api/events/stream\"");
+    }
+
+    @Test
+    void completionActionsRunWhenTheExchangeIsOverStreamsIncluded() throws Exception {
+        switchboard.get("/api/timing/items/7");
+        SseClient stream = switchboard.stream(null, "/api/events/stream?topics=learning.events");
+        stream.expect(Duration.ofSeconds(10));
+        eventually(() -> switchboard.get("/api/timing/completed").body().contains("\"/api/timing/items/7\":\"200 /api/timing/items/{id}\""));
+        assertThat(switchboard.get("/api/timing/completed").body()).as("the stream is still open").doesNotContain("/api/events/stream");
+        stream.close();
+        eventually(() -> switchboard.get("/api/timing/completed").body().contains("\"/api/events/stream\":\"200 /api/events/stream\""));
     }
 }

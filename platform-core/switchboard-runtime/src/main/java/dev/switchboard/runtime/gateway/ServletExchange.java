@@ -5,6 +5,7 @@ import dev.switchboard.api.Principal;
 import dev.switchboard.api.ResponseView;
 import dev.switchboard.runtime.http.CommitHooks;
 import dev.switchboard.runtime.http.Problems;
+import dev.switchboard.runtime.http.RouteTemplates;
 import dev.switchboard.runtime.lang.ContextLoader;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -31,11 +32,11 @@ final class ServletExchange extends ServletRequestView implements GatewayExchang
         super(request, path);
         this.request = request;
         this.response = response;
-        this.view = new View(response);
+        this.view = new View(request, response);
     }
 
     /** The servlet response, read live. */
-    private record View(HttpServletResponse response) implements ResponseView {
+    private record View(HttpServletRequest request, HttpServletResponse response) implements ResponseView {
         @Override
         public int status() {
             return response.getStatus();
@@ -59,6 +60,11 @@ final class ServletExchange extends ServletRequestView implements GatewayExchang
         @Override
         public boolean committed() {
             return response.isCommitted();
+        }
+
+        @Override
+        public Optional<String> route() {
+            return request.getAttribute(RouteTemplates.ATTRIBUTE) instanceof String template ? Optional.of(template) : Optional.empty();
         }
     }
 
@@ -119,13 +125,26 @@ final class ServletExchange extends ServletRequestView implements GatewayExchang
 
     @Override
     public void beforeCommit(Runnable action) {
-        java.util.Objects.requireNonNull(action, "action");
+        hooks().add(underCallersLoader(action));
+    }
+
+    @Override
+    public void afterCompletion(Runnable action) {
+        hooks().addCompletion(underCallersLoader(action));
+    }
+
+    private CommitHooks hooks() {
         if (!(request.getAttribute(CommitHooks.ATTRIBUTE) instanceof CommitHooks hooks)) {
             throw new IllegalStateException("this request is not served by the host's connector: there is no commit to hook");
         }
-        // Registered while the filter runs, so under its plugin's class loader: run it under the same.
+        return hooks;
+    }
+
+    /** Registered while the filter runs, so under its plugin's class loader: run it under the same. */
+    private static Runnable underCallersLoader(Runnable action) {
+        java.util.Objects.requireNonNull(action, "action");
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        hooks.add(() -> ContextLoader.run(loader, action::run));
+        return () -> ContextLoader.run(loader, action::run);
     }
 
     @Override

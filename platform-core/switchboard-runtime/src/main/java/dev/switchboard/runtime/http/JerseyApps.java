@@ -55,6 +55,7 @@ public final class JerseyApps {
         config.register(ProblemExceptionMapper.class);
         config.register(ProblemResponseFilter.class);
         config.register(SseHeadersFilter.class);
+        config.register(RouteTemplates.class);
         return config;
     }
 

@@ -3,12 +3,14 @@ package dev.switchboard.runtime.web;
 import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.gateway.GatewayChainRunner;
 import dev.switchboard.runtime.gateway.RequestAuthentication;
+import dev.switchboard.runtime.http.CommitHooks;
 import dev.switchboard.runtime.http.CoreRoutes;
 import dev.switchboard.runtime.http.ErrorReference;
 import dev.switchboard.runtime.http.HostEndpoint;
 import dev.switchboard.runtime.http.JerseyApps;
 import dev.switchboard.runtime.http.MalformedTargets;
 import dev.switchboard.runtime.http.Problems;
+import dev.switchboard.runtime.http.RouteTemplates;
 import dev.switchboard.runtime.plugins.Generation;
 import dev.switchboard.runtime.plugins.PluginManager;
 import jakarta.servlet.AsyncEvent;
@@ -117,6 +119,49 @@ public final class HostServlet extends HttpServlet {
             }
         } catch (Exception e) {
             fail(request, response, path, e);
+        } finally {
+            completeWhenOver(request);
+        }
+    }
+
+    /**
+     * Runs the filters' {@code afterCompletion} actions now, or when the asynchronous exchange
+     * completes: while the servlet response is still there to be read.
+     */
+    private static void completeWhenOver(HttpServletRequest request) {
+        if (!(request.getAttribute(CommitHooks.ATTRIBUTE) instanceof CommitHooks hooks) || !hooks.awaitsCompletion()) {
+            return;
+        }
+        if (request.isAsyncStarted()) {
+            try {
+                request.getAsyncContext().addListener(new CompleteHooks(hooks));
+                return;
+            } catch (IllegalStateException completing) {
+                // It completed between the two calls: it is over now.
+            }
+        }
+        hooks.complete();
+    }
+
+    private record CompleteHooks(CommitHooks hooks) implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+            hooks.complete();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // onComplete follows, with the timeout's answer.
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            // onComplete follows.
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
         }
     }
 
@@ -124,6 +169,8 @@ public final class HostServlet extends HttpServlet {
             throws ServletException, IOException {
         HostEndpoint endpoint = endpoints.get(path);
         if (endpoint != null) {
+            // Served by exact path: the path is the route's template.
+            request.setAttribute(RouteTemplates.ATTRIBUTE, path);
             endpoint.serve(request, response);
             return;
         }
