@@ -1,5 +1,6 @@
 package dev.switchboard.plugins.kong;
 
+import dev.switchboard.api.AddressRange;
 import dev.switchboard.api.RequestView;
 
 import java.util.ArrayList;

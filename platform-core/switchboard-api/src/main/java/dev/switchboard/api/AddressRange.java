@@ -1,14 +1,36 @@
-package dev.switchboard.plugins.kong;
+package dev.switchboard.api;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Optional;
 
-/** An IP address or CIDR block ({@code 10.0.0.0/8}, {@code ::1}), written as a literal, never a host name. */
-record AddressRange(byte[] network, int prefix) {
+/**
+ * An IP address or CIDR block ({@code 10.0.0.0/8}, {@code ::1}, {@code 127.0.0.0/8}), written as
+ * a literal, never a host name: for a plugin setting that says which clients may do something,
+ * matched against {@link RequestView#remoteAddress()}.
+ *
+ * @since 0.1.0
+ */
+public final class AddressRange {
 
-    static AddressRange parse(String text) {
+    private final byte[] network;
+    private final int prefix;
+    private final String text;
+
+    private AddressRange(byte[] network, int prefix, String text) {
+        this.network = network;
+        this.prefix = prefix;
+        this.text = text;
+    }
+
+    /**
+     * Parses an address or block.
+     *
+     * @throws IllegalArgumentException when {@code text} is neither, saying why
+     */
+    public static AddressRange parse(String text) {
         String value = text.strip();
         int slash = value.indexOf('/');
         String address = slash < 0 ? value : value.substring(0, slash);
@@ -25,10 +47,11 @@ record AddressRange(byte[] network, int prefix) {
                 throw new IllegalArgumentException("'" + text + "' has a prefix length outside 0-" + bytes.length * 8);
             }
         }
-        return new AddressRange(bytes, prefix);
+        return new AddressRange(bytes, prefix, value);
     }
 
-    boolean contains(String address) {
+    /** Whether {@code address} (an IP literal; IPv4-mapped IPv6 counts as IPv4) lies in this range; false for anything else. */
+    public boolean contains(String address) {
         Optional<byte[]> bytes = literal(address);
         if (bytes.isEmpty() || bytes.get().length != network.length) {
             return false;
@@ -40,7 +63,7 @@ record AddressRange(byte[] network, int prefix) {
     }
 
     /** The bytes of an IP literal (IPv4-mapped IPv6 addresses as IPv4); empty for anything else. */
-    static Optional<byte[]> literal(String address) {
+    private static Optional<byte[]> literal(String address) {
         String bare = address.strip();
         if (bare.startsWith("[") && bare.endsWith("]")) {
             bare = bare.substring(1, bare.length() - 1);
@@ -54,5 +77,21 @@ record AddressRange(byte[] network, int prefix) {
         } catch (UnknownHostException e) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof AddressRange range && prefix == range.prefix && Arrays.equals(network, range.network);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(network) + prefix;
+    }
+
+    /** As it was written. */
+    @Override
+    public String toString() {
+        return text;
     }
 }
