@@ -1,0 +1,53 @@
+package dev.switchboard.plugins.performance;
+
+import dev.switchboard.api.AddressRange;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The {@code performance:} section of {@code switchboard.yaml}; keys, defaults and explanations are
+ * in {@code META-INF/switchboard/config.schema.json} and docs/performance.md. {@link #check()}
+ * refuses what the schema cannot, naming the key.
+ */
+public record PerformanceConfig(boolean enabled, Metrics metrics, Requests requests) {
+
+    /** {@code performance.metrics}: the scrape endpoint. */
+    public record Metrics(boolean enabled, List<String> allowedAddresses, String token) {
+    }
+
+    /** {@code performance.requests}: the request timer. */
+    public record Requests(boolean enabled, List<Duration> buckets, int maxRoutes) {
+    }
+
+    /** The scrapers that need no token. */
+    List<AddressRange> allowedScrapers() {
+        return metrics.allowedAddresses().stream().map(AddressRange::parse).toList();
+    }
+
+    /**
+     * Checks what the schema cannot express.
+     *
+     * @throws IllegalArgumentException naming the first key that is wrong
+     */
+    PerformanceConfig check() {
+        for (int i = 0; i < metrics.allowedAddresses().size(); i++) {
+            try {
+                AddressRange.parse(metrics.allowedAddresses().get(i));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("performance.metrics.allowed_addresses[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        for (int i = 0; i < requests.buckets().size(); i++) {
+            Duration bucket = requests.buckets().get(i);
+            if (bucket.compareTo(Duration.ofMillis(1)) < 0 || bucket.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("performance.requests.buckets[" + i + "]: " + bucket.toMillis() + "ms is out of range, 1ms to 1m");
+            }
+            if (i > 0 && bucket.compareTo(requests.buckets().get(i - 1)) <= 0) {
+                throw new IllegalArgumentException("performance.requests.buckets[" + i + "]: the bounds must increase, "
+                        + bucket.toMillis() + "ms follows " + requests.buckets().get(i - 1).toMillis() + "ms");
+            }
+        }
+        return this;
+    }
+}

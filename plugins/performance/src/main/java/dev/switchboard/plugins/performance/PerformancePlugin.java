@@ -1,0 +1,36 @@
+package dev.switchboard.plugins.performance;
+
+import dev.switchboard.api.Platform;
+import dev.switchboard.api.SwitchboardPlugin;
+import org.pf4j.Extension;
+
+/**
+ * The performance plugin: {@code GET /metrics} for Prometheus (the host's meters, decision 0025)
+ * and the request timer {@code http.server.requests} by route template. docs/performance.md is
+ * the manual.
+ */
+@Extension
+public final class PerformancePlugin implements SwitchboardPlugin {
+
+    @Override
+    public void start(Platform platform) {
+        PerformanceConfig config = platform.config().bind(PerformanceConfig.class).check();
+        if (!config.enabled()) {
+            platform.log().info("performance {}: inactive (performance.enabled: false): every request passes through",
+                    platform.plugin().version());
+            return;
+        }
+        PerformanceConfig.Metrics metrics = config.metrics();
+        if (metrics.enabled()) {
+            platform.jaxrs(new MetricsResource(platform.prometheus()));
+            platform.filter(new ScrapeAccessFilter(config.allowedScrapers(), metrics.token()));
+        }
+        if (config.requests().enabled()) {
+            platform.filter(new RequestTimingFilter(platform.meters(), config.requests()));
+        }
+        platform.log().info("performance {}: {}; {}", platform.plugin().version(),
+                metrics.enabled() ? "GET " + MetricsResource.PATH + " for " + String.join(", ", metrics.allowedAddresses())
+                        + (metrics.token().isEmpty() ? "" : " and bearer-token holders") : "no /metrics",
+                config.requests().enabled() ? "requests timed by route template" : "requests not timed");
+    }
+}
