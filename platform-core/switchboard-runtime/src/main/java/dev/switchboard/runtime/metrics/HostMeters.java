@@ -1,12 +1,13 @@
 package dev.switchboard.runtime.metrics;
 
 import dev.switchboard.api.PrometheusExposition;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -24,6 +26,8 @@ import org.eclipse.jetty.util.thread.ThreadPool;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 
 /**
  * The host's meters: one registry for the host and every plugin version (so a counter keeps
@@ -40,17 +44,52 @@ public final class HostMeters implements PrometheusExposition, AutoCloseable {
     private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
 
     public HostMeters() {
+        prometheus.config().meterFilter(PROMETHEUS_CONVENTIONS).meterFilter(MeterFilter.deny(HostMeters::inFinerUnits));
         registry.add(prometheus);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         heapPressure.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
-        new JvmCompilationMetrics().bindTo(registry);
         new JvmInfoMetrics().bindTo(registry);
+        inSeconds();
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /**
+     * Micrometer's names that Prometheus's conventions (and {@code promtool check metrics}) refuse,
+     * in the Prometheus registry only: a gauge whose name ends in {@code _count}.
+     */
+    private static final MeterFilter PROMETHEUS_CONVENTIONS = new MeterFilter() {
+        @Override
+        public Meter.Id map(Meter.Id id) {
+            return id.getName().equals("system.cpu.count") ? id.withName("system.cpus.available") : id;
+        }
+    };
+
+    /**
+     * Micrometer's counter of CPU time, in nanoseconds ({@code ProcessorMetrics}; its
+     * {@code JvmCompilationMetrics} counts in milliseconds and is not bound): Prometheus wants
+     * seconds, so {@link #inSeconds()} registers both in seconds.
+     */
+    private static boolean inFinerUnits(Meter.Id id) {
+        return id.getName().equals("process.cpu.time") && "ns".equals(id.getBaseUnit());
+    }
+
+    /** {@code process.cpu.time} and {@code jvm.compilation.time}, counted in seconds. */
+    private void inSeconds() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            FunctionCounter.builder("process.cpu.time", os, bean -> bean.getProcessCpuTime() / 1e9)
+                    .description("The CPU time used by the Java virtual machine process").baseUnit("seconds").register(registry);
+        }
+        CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        if (compiler != null && compiler.isCompilationTimeMonitoringSupported()) {
+            FunctionCounter.builder("jvm.compilation.time", compiler, bean -> bean.getTotalCompilationTime() / 1e3)
+                    .description("The time the JIT compilers spent compiling").tag("compiler", compiler.getName())
+                    .baseUnit("seconds").register(registry);
+        }
     }
 
     /** Binds Jetty's thread pool and connection meters; call once the server has its connectors. */
