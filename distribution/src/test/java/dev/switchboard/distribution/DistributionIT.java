@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -322,9 +323,16 @@ class DistributionIT {
         Process tar = new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", temp.toString()).inheritIO().start();
         assertThat(tar.waitFor()).isZero();
         Path root = temp.resolve("switchboard-" + Launcher.VERSION);
-        for (String dir : new String[]{"bin", "lib", "conf", "plugins", "skills", "docs", "examples/plugins"}) {
+        for (String dir : new String[]{"bin", "lib", "conf", "plugins", "skills", "docs", "examples/plugins", "monitoring"}) {
             assertThat(root.resolve(dir)).as(dir).isDirectory();
         }
+        assertThat(root.resolve("plugins/kong-plugin.jar")).isRegularFile();
+        assertThat(root.resolve("plugins/performance-plugin.jar")).isRegularFile();
+        assertThat(root.resolve("monitoring/switchboard-dashboard.json")).isRegularFile();
+        Process rules = new ProcessBuilder("promtool", "check", "rules", root.resolve("monitoring/switchboard-alerts.yml").toString())
+                .redirectErrorStream(true).start();
+        String checked = new String(rules.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(rules.waitFor()).as("promtool check rules on the shipped alert rules: " + checked).isZero();
         assertThat(Files.getPosixFilePermissions(root.resolve("bin/switchboard"))).contains(PosixFilePermission.OWNER_EXECUTE);
         assertThat(root.resolve("conf/switchboard.yaml")).isRegularFile();
         assertThat(root.resolve("docs/configuration.md")).isRegularFile();

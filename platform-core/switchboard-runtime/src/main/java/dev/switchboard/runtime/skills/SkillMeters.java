@@ -9,7 +9,7 @@ final class SkillMeters {
     private SkillMeters() {
     }
 
-    /** Calls of {@code skill} that ended with {@code outcome} ({@code ok}, {@code fallback}, or a failure kind). */
+    /** Calls of {@code skill} that ended with {@code outcome} ({@code ok}, {@code cached}, {@code fallback}, or a failure kind). */
     static Counter calls(MeterRegistry meters, String skill, String outcome) {
         return Counter.builder("switchboard.skills.calls").description("Skill calls by outcome")
                 .tag("skill", skill).tag("outcome", outcome).register(meters);
