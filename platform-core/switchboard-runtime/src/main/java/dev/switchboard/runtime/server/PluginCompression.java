@@ -2,9 +2,18 @@ package dev.switchboard.runtime.server;
 
 import dev.switchboard.api.ResponseCompression;
 import dev.switchboard.runtime.plugins.Generation;
+import com.aayushatharva.brotli4j.Brotli4jLoader;
+import com.github.luben.zstd.util.Native;
+import org.eclipse.jetty.compression.Compression;
+import org.eclipse.jetty.compression.brotli.BrotliCompression;
+import org.eclipse.jetty.compression.brotli.BrotliEncoderConfig;
 import org.eclipse.jetty.compression.gzip.GzipCompression;
+import org.eclipse.jetty.compression.gzip.GzipEncoderConfig;
 import org.eclipse.jetty.compression.server.CompressionConfig;
 import org.eclipse.jetty.compression.server.CompressionHandler;
+import org.eclipse.jetty.compression.zstandard.ZstandardCompression;
+import org.eclipse.jetty.compression.zstandard.ZstandardEncoderConfig;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -13,11 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * Response compression with the settings of the live plugin generation: Jetty's
- * {@link CompressionHandler} does the codec work (gzip, streaming, {@code Vary}, ETag suffixes),
+ * {@link CompressionHandler} does the codec work (brotli, zstd, gzip; negotiation from
+ * {@code Accept-Encoding} with q-values; streaming, {@code Vary}, ETag suffixes),
  * one handler per settings, built when a generation brings new settings and stopped a drain
  * time after it was replaced. With no plugin setting compression, requests pass straight on.
  *
@@ -33,8 +45,8 @@ final class PluginCompression extends Handler.Wrapper {
     private final Duration drainTimeout;
     private volatile Active active;
 
-    /** The handler for one plugin's settings. */
-    private record Active(ResponseCompression settings, CompressionHandler handler) {
+    /** The handler for one plugin's settings, and the encodings it offers (those whose codec loaded), preferred first. */
+    private record Active(ResponseCompression settings, CompressionHandler handler, List<String> offered) {
     }
 
     PluginCompression(Supplier<Generation> live, Duration drainTimeout, Handler next) {
@@ -53,7 +65,8 @@ final class PluginCompression extends Handler.Wrapper {
         if (current == null || !current.settings().equals(settings)) {
             current = activate(settings);
         }
-        return current.handler().handle(request, response, callback);
+        String encoding = AcceptEncoding.negotiate(request.getHeaders().getValuesList(HttpHeader.ACCEPT_ENCODING), current.offered());
+        return current.handler().handle(AcceptEncoding.only(request, encoding), response, callback);
     }
 
     private synchronized Active activate(ResponseCompression settings) throws Exception {
@@ -61,7 +74,8 @@ final class PluginCompression extends Handler.Wrapper {
         if (previous != null && previous.settings().equals(settings)) {
             return previous;
         }
-        Active next = new Active(settings, build(settings));
+        List<String> offered = new ArrayList<>();
+        Active next = new Active(settings, build(settings, offered), List.copyOf(offered));
         active = next;
         LOG.info("Response compression: {}", settings);
         if (previous != null) {
@@ -80,11 +94,18 @@ final class PluginCompression extends Handler.Wrapper {
         return next;
     }
 
-    private CompressionHandler build(ResponseCompression settings) throws Exception {
+    /** A started handler for {@code settings}; adds the encodings it offers to {@code offered}. */
+    private CompressionHandler build(ResponseCompression settings, List<String> offered) throws Exception {
         CompressionHandler handler = new CompressionHandler();
-        GzipCompression gzip = new GzipCompression();
-        gzip.setMinCompressSize(settings.minSize());
-        handler.putCompression(gzip);
+        for (ResponseCompression.Encoding encoding : settings.encodings()) {
+            Compression codec = codec(encoding);
+            if (codec != null) {
+                codec.setMinCompressSize(settings.minSize());
+                handler.putCompression(codec);
+                offered.add(encoding.name());
+            }
+        }
+        // Which of them answers a request is AcceptEncoding's choice, made before Jetty sees the request.
         CompressionConfig.Builder config = CompressionConfig.builder().defaults();
         settings.mimeTypes().forEach(config::compressIncludeMimeType);
         settings.excludedPaths().forEach(config::compressExcludePath);
@@ -102,6 +123,50 @@ final class PluginCompression extends Handler.Wrapper {
         });
         handler.start();
         return handler;
+    }
+
+    /**
+     * The codec of one encoding at its level; null, after a warning, when its native library does
+     * not load on this platform (brotli and zstd are JNI libraries, with natives for Linux x86_64
+     * and aarch64 in the distribution): the other encodings are still offered.
+     */
+    private static Compression codec(ResponseCompression.Encoding encoding) {
+        return switch (encoding.name()) {
+            case "gzip" -> {
+                GzipCompression gzip = new GzipCompression();
+                GzipEncoderConfig config = new GzipEncoderConfig();
+                config.setCompressionLevel(encoding.level());
+                gzip.setDefaultEncoderConfig(config);
+                yield gzip;
+            }
+            case "br" -> {
+                if (!Brotli4jLoader.isAvailable()) {
+                    LOG.warn("Brotli is not offered: its native library does not load on {} {} ({})", System.getProperty("os.name"),
+                            System.getProperty("os.arch"), Brotli4jLoader.getUnavailabilityCause().toString());
+                    yield null;
+                }
+                BrotliCompression brotli = new BrotliCompression();
+                BrotliEncoderConfig config = new BrotliEncoderConfig();
+                config.setCompressionLevel(encoding.level());
+                brotli.setDefaultEncoderConfig(config);
+                yield brotli;
+            }
+            case "zstd" -> {
+                try {
+                    Native.load();
+                } catch (LinkageError e) {
+                    LOG.warn("Zstandard is not offered: its native library does not load on {} {} ({})", System.getProperty("os.name"),
+                            System.getProperty("os.arch"), e.toString());
+                    yield null;
+                }
+                ZstandardCompression zstd = new ZstandardCompression();
+                ZstandardEncoderConfig config = new ZstandardEncoderConfig();
+                config.setCompressionLevel(encoding.level());
+                zstd.setDefaultEncoderConfig(config);
+                yield zstd;
+            }
+            default -> throw new IllegalArgumentException("no codec for " + encoding.name());
+        };
     }
 
     @Override

@@ -1,16 +1,19 @@
 package dev.switchboard.plugins.performance;
 
 import dev.switchboard.api.AddressRange;
+import dev.switchboard.api.ResponseCompression;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code performance:} section of {@code switchboard.yaml}; keys, defaults and explanations are
  * in {@code META-INF/switchboard/config.schema.json} and docs/performance.md. {@link #check()}
  * refuses what the schema cannot, naming the key.
  */
-public record PerformanceConfig(boolean enabled, Metrics metrics, Requests requests) {
+public record PerformanceConfig(boolean enabled, Metrics metrics, Requests requests, Compression compression) {
 
     /** {@code performance.metrics}: the scrape endpoint. */
     public record Metrics(boolean enabled, List<String> allowedAddresses, String token) {
@@ -18,6 +21,37 @@ public record PerformanceConfig(boolean enabled, Metrics metrics, Requests reque
 
     /** {@code performance.requests}: the request timer. */
     public record Requests(boolean enabled, List<Duration> buckets, int maxRoutes) {
+    }
+
+    /** {@code performance.compression}: what the host compresses, and how. */
+    public record Compression(boolean enabled, int minSize, List<String> mimeTypes, List<String> excludedPaths, List<Encoding> encodings) {
+    }
+
+    /** One entry of {@code performance.compression.encodings}. */
+    public record Encoding(String name, int level) {
+    }
+
+    /**
+     * The host's compression settings.
+     *
+     * @throws IllegalArgumentException naming the key that is wrong
+     */
+    ResponseCompression responseCompression() {
+        List<ResponseCompression.Encoding> encodings = new ArrayList<>();
+        for (int i = 0; i < compression.encodings().size(); i++) {
+            Encoding encoding = compression.encodings().get(i);
+            try {
+                encodings.add(new ResponseCompression.Encoding(encoding.name(), encoding.level()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("performance.compression.encodings[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        try {
+            return new ResponseCompression(compression.minSize(), Set.copyOf(compression.mimeTypes()), Set.copyOf(compression.excludedPaths()),
+                    encodings);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("performance.compression: " + e.getMessage(), e);
+        }
     }
 
     /** The scrapers that need no token. */
@@ -47,6 +81,9 @@ public record PerformanceConfig(boolean enabled, Metrics metrics, Requests reque
                 throw new IllegalArgumentException("performance.requests.buckets[" + i + "]: the bounds must increase, "
                         + bucket.toMillis() + "ms follows " + requests.buckets().get(i - 1).toMillis() + "ms");
             }
+        }
+        if (compression.enabled()) {
+            responseCompression();
         }
         return this;
     }

@@ -5,9 +5,9 @@ import dev.switchboard.api.SwitchboardPlugin;
 import org.pf4j.Extension;
 
 /**
- * The performance plugin: {@code GET /metrics} for Prometheus (the host's meters, decision 0025)
- * and the request timer {@code http.server.requests} by route template. docs/performance.md is
- * the manual.
+ * The performance plugin: {@code GET /metrics} for Prometheus (the host's meters, decision 0025),
+ * the request timer {@code http.server.requests} by route template, and the settings of the
+ * host's response compression. docs/performance.md is the manual.
  */
 @Extension
 public final class PerformancePlugin implements SwitchboardPlugin {
@@ -28,9 +28,14 @@ public final class PerformancePlugin implements SwitchboardPlugin {
         if (config.requests().enabled()) {
             platform.filter(new RequestTimingFilter(platform.meters(), config.requests()));
         }
-        platform.log().info("performance {}: {}; {}", platform.plugin().version(),
+        if (config.compression().enabled()) {
+            platform.compression(config.responseCompression());
+        }
+        platform.log().info("performance {}: {}; {}; {}", platform.plugin().version(),
                 metrics.enabled() ? "GET " + MetricsResource.PATH + " for " + String.join(", ", metrics.allowedAddresses())
                         + (metrics.token().isEmpty() ? "" : " and bearer-token holders") : "no /metrics",
-                config.requests().enabled() ? "requests timed by route template" : "requests not timed");
+                config.requests().enabled() ? "requests timed by route template" : "requests not timed",
+                config.compression().enabled() ? "responses compressed from " + config.compression().minSize() + " bytes with "
+                        + config.compression().encodings().stream().map(e -> e.name() + " " + e.level()).toList() : "no compression");
     }
 }

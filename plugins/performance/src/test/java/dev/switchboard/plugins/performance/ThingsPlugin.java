@@ -10,7 +10,9 @@ import java.nio.file.Path;
 /**
  * A plugin serving {@code GET /api/things/{id: [0-9]+}} (the id back, as JSON),
  * {@code POST /api/things} (201) and {@code GET /api/things/broken} (500): routes with a template
- * for the request timer to name.
+ * for the request timer to name; {@code GET /api/things/list?n=} (a JSON array of n things, about
+ * 36 bytes each) and {@code GET /api/things/packed} (200 things, gzipped by the route itself) for
+ * compression.
  */
 final class ThingsPlugin {
 
@@ -52,6 +54,27 @@ final class ThingsPlugin {
                             @Path("/broken")
                             public String broken() {
                                 throw new IllegalStateException("broken on purpose");
+                            }
+
+                            @GET
+                            @Path("/list")
+                            @Produces("application/json")
+                            public String list(@QueryParam("n") @DefaultValue("100") int n) {
+                                StringBuilder json = new StringBuilder("[");
+                                for (int i = 0; i < n; i++) {
+                                    json.append(i == 0 ? "" : ",").append("{\\"id\\":").append(i).append(",\\"name\\":\\"thing number ").append(i).append("\\"}");
+                                }
+                                return json.append("]").toString();
+                            }
+
+                            @GET
+                            @Path("/packed")
+                            public Response packed() throws java.io.IOException {
+                                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                                try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(bytes)) {
+                                    gzip.write(list(200).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                                }
+                                return Response.ok(bytes.toByteArray(), "application/json").header("Content-Encoding", "gzip").build();
                             }
                         }
                     }
