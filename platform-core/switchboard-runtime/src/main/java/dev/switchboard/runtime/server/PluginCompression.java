@@ -13,6 +13,7 @@ import org.eclipse.jetty.compression.server.CompressionConfig;
 import org.eclipse.jetty.compression.server.CompressionHandler;
 import org.eclipse.jetty.compression.zstandard.ZstandardCompression;
 import org.eclipse.jetty.compression.zstandard.ZstandardEncoderConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -43,16 +44,18 @@ final class PluginCompression extends Handler.Wrapper {
 
     private final Supplier<Generation> live;
     private final Duration drainTimeout;
+    private final CompressionTally.Registry tallies;
     private volatile Active active;
 
     /** The handler for one plugin's settings, and the encodings it offers (those whose codec loaded), preferred first. */
     private record Active(ResponseCompression settings, CompressionHandler handler, List<String> offered) {
     }
 
-    PluginCompression(Supplier<Generation> live, Duration drainTimeout, Handler next) {
+    PluginCompression(Supplier<Generation> live, Duration drainTimeout, MeterRegistry meters, Handler next) {
         super(next);
         this.live = live;
         this.drainTimeout = drainTimeout;
+        this.tallies = new CompressionTally.Registry(meters);
     }
 
     @Override
@@ -66,7 +69,12 @@ final class PluginCompression extends Handler.Wrapper {
             current = activate(settings);
         }
         String encoding = AcceptEncoding.negotiate(request.getHeaders().getValuesList(HttpHeader.ACCEPT_ENCODING), current.offered());
-        return current.handler().handle(AcceptEncoding.only(request, encoding), response, callback);
+        Request negotiated = AcceptEncoding.only(request, encoding);
+        if (encoding == null) {
+            return current.handler().handle(negotiated, response, callback);
+        }
+        CompressionTally.Exchange tallied = CompressionTally.start(tallies, encoding, negotiated, response, callback);
+        return current.handler().handle(negotiated, tallied.response(), tallied.callback());
     }
 
     private synchronized Active activate(ResponseCompression settings) throws Exception {
@@ -118,7 +126,7 @@ final class PluginCompression extends Handler.Wrapper {
         handler.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                return next.handle(request, response, callback);
+                return next.handle(request, CompressionTally.written(request, response), callback);
             }
         });
         handler.start();

@@ -142,7 +142,7 @@ public final class Switchboard implements AutoCloseable {
         this.graceful = new GracefulHandler(new RequestBodyLimitHandler(
                 request -> "POST".equals(request.getMethod()) && "/admin/plugins".equals(request.getHttpURI().getDecodedPath())
                         ? maxUpload : maxBody,
-                new PluginCompression(plugins::current, pluginSettings.drainTimeout(), new CommitHooksHandler(context))));
+                new PluginCompression(plugins::current, pluginSettings.drainTimeout(), meters, new CommitHooksHandler(context))));
         server.setHandler(graceful);
     }
 

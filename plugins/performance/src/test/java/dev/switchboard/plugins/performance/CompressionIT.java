@@ -112,6 +112,26 @@ class CompressionIT {
     }
 
     @Test
+    void theMetricsSayWhatCompressionSaved() throws Exception {
+        Exposition before = MetricsIT.scrape(switchboard);
+        int plain = plain().length();
+        get(LIST, "br");
+        get(LIST, "br");
+        get("/api/things/packed", "br");
+        get("/api/things/list?n=5", "br");
+        Exposition after = MetricsIT.scrape(switchboard);
+        double in = after.value("switchboard_compression_in_bytes_total", "encoding", "br")
+                - before.value("switchboard_compression_in_bytes_total", "encoding", "br");
+        double out = after.value("switchboard_compression_out_bytes_total", "encoding", "br")
+                - before.value("switchboard_compression_out_bytes_total", "encoding", "br");
+        double responses = after.value("switchboard_compression_responses_total", "encoding", "br")
+                - before.value("switchboard_compression_responses_total", "encoding", "br");
+        assertThat(responses).as("the two lists; not the route's own gzip, not the small one").isEqualTo(2.0);
+        assertThat(in).isEqualTo(2.0 * plain);
+        assertThat(out).isPositive().isLessThan(in / 5);
+    }
+
+    @Test
     void anEventStreamArrivesUncompressedEventByEvent() throws Exception {
         try (SseClient stream = SseClient.open(switchboard.client(), switchboard.uri("/api/events/stream?topics=learning.events"),
                 Map.of("Accept-Encoding", "br, gzip"))) {
