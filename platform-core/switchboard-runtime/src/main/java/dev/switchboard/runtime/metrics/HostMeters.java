@@ -44,7 +44,10 @@ public final class HostMeters implements PrometheusExposition, AutoCloseable {
     private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
 
     public HostMeters() {
-        prometheus.config().meterFilter(PROMETHEUS_CONVENTIONS).meterFilter(MeterFilter.deny(HostMeters::inFinerUnits));
+        prometheus.config().meterFilter(PROMETHEUS_CONVENTIONS);
+        // In the composite: the child registries would otherwise never see the seconds version
+        // (the composite keeps the first registration of a name).
+        registry.config().meterFilter(MeterFilter.deny(HostMeters::inFinerUnits));
         registry.add(prometheus);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);

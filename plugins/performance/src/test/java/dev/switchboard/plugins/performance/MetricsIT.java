@@ -55,6 +55,9 @@ class MetricsIT {
         assertThat(metrics.named("jvm_threads_live_threads")).hasSize(1);
         assertThat(metrics.named("process_cpu_usage")).hasSize(1);
         assertThat(metrics.named("process_uptime_seconds")).hasSize(1);
+        assertThat(metrics.named("process_cpu_time_seconds_total")).as("in seconds, as Prometheus wants").hasSize(1);
+        assertThat(metrics.named("jvm_compilation_time_seconds_total")).hasSize(1);
+        assertThat(metrics.named("system_cpus_available")).hasSize(1);
         assertThat(metrics.named("jetty_threads_busy")).hasSize(1);
         assertThat(metrics.named("jetty_connections_current_connections")).isNotEmpty();
     }
