@@ -19,7 +19,9 @@ import java.util.stream.Collectors;
  * @param minSize       responses whose {@code Content-Length} is below this many bytes go as they
  *                      are; a response of unknown length is compressed
  * @param mimeTypes     compress only these types ({@code application/json}, {@code text/html});
- *                      empty: every type but those compressed already
+ *                      empty: every type but those compressed already. A response's type is
+ *                      compared with its parameters but {@code charset}: the Prometheus text
+ *                      format is {@code text/plain; version=0.0.4}, not {@code text/plain}
  * @param excludedPaths paths never compressed, as Jetty path specs: {@code /downloads/*},
  *                      {@code *.zip}, or a regex starting with {@code ^}
  * @param encodings     the encodings offered, in the server's order of preference: among those
@@ -78,8 +80,8 @@ public record ResponseCompression(int minSize, Set<String> mimeTypes, Set<String
         mimeTypes = Objects.requireNonNull(mimeTypes, "mimeTypes").stream()
                 .map(type -> type.strip().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         for (String type : mimeTypes) {
-            if (!type.matches("[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+*-]+")) {
-                throw new IllegalArgumentException("'" + type + "' is not a media type like application/json");
+            if (!type.matches("[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+*-]+( *; *[a-z0-9!#$&^_.+-]+=[a-z0-9!#$&^_.+-]+)*")) {
+                throw new IllegalArgumentException("'" + type + "' is not a media type like application/json or text/plain; version=0.0.4");
             }
         }
         excludedPaths = Set.copyOf(Objects.requireNonNull(excludedPaths, "excludedPaths"));

@@ -15,6 +15,7 @@ import org.eclipse.jetty.compression.zstandard.ZstandardCompression;
 import org.eclipse.jetty.compression.zstandard.ZstandardEncoderConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -115,7 +116,8 @@ final class PluginCompression extends Handler.Wrapper {
         }
         // Which of them answers a request is AcceptEncoding's choice, made before Jetty sees the request.
         CompressionConfig.Builder config = CompressionConfig.builder().defaults();
-        settings.mimeTypes().forEach(config::compressIncludeMimeType);
+        // Jetty compares a response's type without its charset but with its other parameters, written "; name=value".
+        settings.mimeTypes().forEach(type -> config.compressIncludeMimeType(MimeTypes.getContentTypeWithoutCharset(type.replaceAll(" *; *", "; "))));
         settings.excludedPaths().forEach(config::compressExcludePath);
         config.compressExcludeMimeType("text/event-stream");
         config.decompressExcludePath("/*");

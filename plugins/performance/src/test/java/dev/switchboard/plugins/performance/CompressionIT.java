@@ -102,6 +102,16 @@ class CompressionIT {
     }
 
     @Test
+    void bothMetricsFormatsAreCompressedTheirVersionParameterNotWithstanding() throws Exception {
+        for (String accept : new String[] {"text/plain", MetricsIT.PROMETHEUS_ACCEPT}) {
+            HttpResponse<byte[]> scrape = switchboard.client().send(HttpRequest.newBuilder(switchboard.uri("/metrics"))
+                    .header("Accept", accept).header("Accept-Encoding", "gzip").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(scrape.headers().firstValue("Content-Encoding")).as(accept).hasValue("gzip");
+            assertThat(decode(scrape)).contains("# TYPE switchboard_events_streams_open gauge");
+        }
+    }
+
+    @Test
     void smallBodiesAndCompressedOnesGoAsTheyAre() throws Exception {
         HttpResponse<byte[]> small = get("/api/things/list?n=5", "br, gzip");
         assertThat(small.headers().firstValue("Content-Encoding")).as("under min_size").isEmpty();
