@@ -104,6 +104,14 @@ public interface GatewayExchange extends RequestView {
     void afterCompletion(Runnable action);
 
     /**
+     * The named parts of this request's time (the host's {@code gateway}, a skill call's,
+     * a route's own), for a {@code Server-Timing} header in a {@link #beforeCommit} action.
+     *
+     * @since 0.1.0
+     */
+    RequestTimings timings();
+
+    /**
      * Answers the request now with the given status, content type and body; the route is not
      * called. Call it instead of {@link GatewayChain#proceed()}, not after.
      */

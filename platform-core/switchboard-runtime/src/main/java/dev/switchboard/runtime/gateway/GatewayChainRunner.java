@@ -3,6 +3,7 @@ package dev.switchboard.runtime.gateway;
 import dev.switchboard.api.GatewayChain;
 import dev.switchboard.runtime.http.ErrorReference;
 import dev.switchboard.runtime.http.Problems;
+import dev.switchboard.runtime.http.Timings;
 import dev.switchboard.runtime.lang.ContextLoader;
 import dev.switchboard.runtime.plugins.Generation;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,8 +39,12 @@ public final class GatewayChainRunner {
             return;
         }
         ServletExchange exchange = new ServletExchange(request, response, path);
+        long started = System.nanoTime();
         try {
-            step(filters, 0, exchange, response, route);
+            step(filters, 0, exchange, response, (req, res) -> {
+                Timings.since(req, "gateway", started, null);
+                route.serve(req, res);
+            });
         } catch (RouteFailure failure) {
             throw failure.getCause() instanceof Exception e ? e : new RuntimeException(failure.getCause());
         }

@@ -2,10 +2,12 @@ package dev.switchboard.runtime.gateway;
 
 import dev.switchboard.api.GatewayExchange;
 import dev.switchboard.api.Principal;
+import dev.switchboard.api.RequestTimings;
 import dev.switchboard.api.ResponseView;
 import dev.switchboard.runtime.http.CommitHooks;
 import dev.switchboard.runtime.http.Problems;
 import dev.switchboard.runtime.http.RouteTemplates;
+import dev.switchboard.runtime.http.Timings;
 import dev.switchboard.runtime.lang.ContextLoader;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -145,6 +147,11 @@ final class ServletExchange extends ServletRequestView implements GatewayExchang
         java.util.Objects.requireNonNull(action, "action");
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         return () -> ContextLoader.run(loader, action::run);
+    }
+
+    @Override
+    public RequestTimings timings() {
+        return Timings.of(request);
     }
 
     @Override

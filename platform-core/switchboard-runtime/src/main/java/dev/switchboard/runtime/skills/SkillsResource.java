@@ -7,6 +7,7 @@ import dev.switchboard.runtime.gateway.Callers;
 import dev.switchboard.runtime.http.Bodies;
 import dev.switchboard.runtime.http.ClientJson;
 import dev.switchboard.runtime.http.Problems;
+import dev.switchboard.runtime.http.Timings;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -84,7 +85,10 @@ public final class SkillsResource {
             throw Problems.exception(400, "Send the skill's input as the JSON body.");
         }
         try {
+            long started = System.nanoTime();
             SkillResult result = registry.invoke(name, input, caller, null);
+            // Server-Timing: a cache hit, or the skill's run.
+            Timings.since(request, result.cached() ? "cache" : "skill", started, result.cached() ? "hit" : name);
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("cached", result.cached());
             metadata.put("durationMs", result.durationMillis());

@@ -13,7 +13,7 @@ import java.util.Set;
  * in {@code META-INF/switchboard/config.schema.json} and docs/performance.md. {@link #check()}
  * refuses what the schema cannot, naming the key.
  */
-public record PerformanceConfig(boolean enabled, Metrics metrics, Requests requests, Compression compression) {
+public record PerformanceConfig(boolean enabled, Metrics metrics, Requests requests, ServerTiming serverTiming, Compression compression) {
 
     /** {@code performance.metrics}: the scrape endpoint. */
     public record Metrics(boolean enabled, List<String> allowedAddresses, String token) {
@@ -21,6 +21,10 @@ public record PerformanceConfig(boolean enabled, Metrics metrics, Requests reque
 
     /** {@code performance.requests}: the request timer. */
     public record Requests(boolean enabled, List<Duration> buckets, int maxRoutes) {
+    }
+
+    /** {@code performance.server_timing}: the {@code Server-Timing} header. */
+    public record ServerTiming(boolean enabled, List<String> excludedPaths) {
     }
 
     /** {@code performance.compression}: what the host compresses, and how. */

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * {@code POST /api/things} (201) and {@code GET /api/things/broken} (500): routes with a template
  * for the request timer to name; {@code GET /api/things/list?n=} (a JSON array of n things, about
  * 36 bytes each) and {@code GET /api/things/packed} (200 things, gzipped by the route itself) for
- * compression.
+ * compression; and a Java skill, {@code describe-thing} (cached, the host's defaults).
  */
 final class ThingsPlugin {
 
@@ -34,6 +34,10 @@ final class ThingsPlugin {
                         @Override
                         public void start(Platform platform) {
                             platform.jaxrs(new Things());
+                            platform.skill(SkillDefinition.builder("describe-thing",
+                                    (input, context) -> tools.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                                            .put("thing", "thing number " + input.path("id").asInt()))
+                                    .description("Names a thing.").build());
                         }
 
                         @Path("/api/things")
