@@ -13,7 +13,8 @@ import java.util.Set;
  * in {@code META-INF/switchboard/config.schema.json} and docs/performance.md. {@link #check()}
  * refuses what the schema cannot, naming the key.
  */
-public record PerformanceConfig(boolean enabled, Metrics metrics, Requests requests, ServerTiming serverTiming, Compression compression) {
+public record PerformanceConfig(boolean enabled, Metrics metrics, Requests requests, ServerTiming serverTiming, Vitals vitals,
+                                Compression compression) {
 
     /** {@code performance.metrics}: the scrape endpoint. */
     public record Metrics(boolean enabled, List<String> allowedAddresses, String token) {
@@ -25,6 +26,10 @@ public record PerformanceConfig(boolean enabled, Metrics metrics, Requests reque
 
     /** {@code performance.server_timing}: the {@code Server-Timing} header. */
     public record ServerTiming(boolean enabled, List<String> excludedPaths) {
+    }
+
+    /** {@code performance.vitals}: the web vitals ingest. */
+    public record Vitals(boolean enabled, int maxBody, int requestsPerMinute, int maxPages) {
     }
 
     /** {@code performance.compression}: what the host compresses, and how. */

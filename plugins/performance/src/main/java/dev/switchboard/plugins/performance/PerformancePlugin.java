@@ -7,7 +7,7 @@ import org.pf4j.Extension;
 /**
  * The performance plugin: {@code GET /metrics} for Prometheus (the host's meters, decision 0025),
  * the request timer {@code http.server.requests} by route template, the {@code Server-Timing}
- * header, and the settings of the host's response compression. docs/performance.md is the manual.
+ * header, the web vitals ingest, and the settings of the host's response compression. docs/performance.md is the manual.
  */
 @Extension
 public final class PerformancePlugin implements SwitchboardPlugin {
@@ -31,14 +31,21 @@ public final class PerformancePlugin implements SwitchboardPlugin {
         if (config.serverTiming().enabled()) {
             platform.filter(new ServerTimingFilter(config.serverTiming().excludedPaths()));
         }
+        if (config.vitals().enabled()) {
+            PerformanceConfig.Vitals vitals = config.vitals();
+            platform.jaxrs(new VitalsResource(new WebVitals(platform.meters(), vitals.maxPages()), vitals.maxBody(),
+                    platform.schemas()));
+            platform.filter(new VitalsRateFilter(vitals.requestsPerMinute(), System::nanoTime));
+        }
         if (config.compression().enabled()) {
             platform.compression(config.responseCompression());
         }
-        platform.log().info("performance {}: {}; {}; {}; {}", platform.plugin().version(),
+        platform.log().info("performance {}: {}; {}; {}; {}; {}", platform.plugin().version(),
                 metrics.enabled() ? "GET " + MetricsResource.PATH + " for " + String.join(", ", metrics.allowedAddresses())
                         + (metrics.token().isEmpty() ? "" : " and bearer-token holders") : "no /metrics",
                 config.requests().enabled() ? "requests timed by route template" : "requests not timed",
                 config.serverTiming().enabled() ? "Server-Timing on" : "no Server-Timing",
+                config.vitals().enabled() ? "web vitals at POST " + VitalsResource.PATH : "no web vitals",
                 config.compression().enabled() ? "responses compressed from " + config.compression().minSize() + " bytes with "
                         + config.compression().encodings().stream().map(e -> e.name() + " " + e.level()).toList() : "no compression");
     }

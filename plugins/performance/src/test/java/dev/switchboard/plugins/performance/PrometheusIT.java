@@ -65,6 +65,8 @@ class PrometheusIT {
     void promtoolFindsNothingToLint() throws Exception {
         switchboard.get("/api/things/1");
         switchboard.get("/api/nothing");
+        assertThat(VitalsIT.post(switchboard, "application/json", "[" + VitalsIT.report("LCP", "1200", "/") + ","
+                + VitalsIT.report("CLS", "0.02", "/") + "]").statusCode()).isEqualTo(204);
         HttpResponse<String> scrape = switchboard.send(switchboard.as("prometheus-token", "/metrics").GET().build());
         assertThat(scrape.statusCode()).isEqualTo(200);
         assertThat(promtool(scrape.body(), "check", "metrics")).as("promtool check metrics").isEmpty();
