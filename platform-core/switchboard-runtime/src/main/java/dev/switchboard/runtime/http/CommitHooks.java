@@ -22,25 +22,17 @@ public final class CommitHooks {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommitHooks.class);
 
-    // Guarded by this. Every request gets one, and most never get an action: the lists are made on the first.
-    private List<Runnable> actions;
-    private List<Runnable> completions;
-    private boolean fired;
-    private boolean completed;
+    private final Once commit = new Once("beforeCommit", "the response is already committed: its headers were sent",
+            "the response goes out without it");
+    private final Once completion = new Once("afterCompletion", "the exchange is already complete", "the others still run");
 
     /**
      * Adds an action run at commit.
      *
      * @throws IllegalStateException when the response was already committed
      */
-    public synchronized void add(Runnable action) {
-        if (fired) {
-            throw new IllegalStateException("the response is already committed: its headers were sent");
-        }
-        if (actions == null) {
-            actions = new ArrayList<>(2);
-        }
-        actions.add(action);
+    public void add(Runnable action) {
+        commit.add(action);
     }
 
     /**
@@ -48,56 +40,72 @@ public final class CommitHooks {
      *
      * @throws IllegalStateException when it is over already
      */
-    public synchronized void addCompletion(Runnable action) {
-        if (completed) {
-            throw new IllegalStateException("the exchange is already complete");
-        }
-        if (completions == null) {
-            completions = new ArrayList<>(2);
-        }
-        completions.add(action);
+    public void addCompletion(Runnable action) {
+        completion.add(action);
     }
 
     /** Runs the commit actions, once; later calls do nothing. An action that throws is logged, and the others still run. */
     public void fire() {
-        List<Runnable> due;
-        synchronized (this) {
-            if (fired) {
-                return;
-            }
-            fired = true;
-            due = actions;
-        }
-        run(due, "beforeCommit", "the response goes out without it");
+        commit.run();
     }
 
     /** Whether completion actions were added: the servlet need not watch for the end otherwise. */
-    public synchronized boolean awaitsCompletion() {
-        return completions != null && !completed;
+    public boolean awaitsCompletion() {
+        return completion.waiting();
     }
 
     /** Runs the completion actions, once; later calls do nothing. An action that throws is logged, and the others still run. */
     public void complete() {
-        List<Runnable> due;
-        synchronized (this) {
-            if (completed) {
-                return;
-            }
-            completed = true;
-            due = completions;
-        }
-        run(due, "afterCompletion", "the others still run");
+        completion.run();
     }
 
-    private static void run(List<Runnable> due, String kind, String consequence) {
-        if (due == null) {
-            return;
+    /** Actions run once. Every request gets two, and most never get an action: the list is made on the first. */
+    private static final class Once {
+        private final String kind;
+        private final String tooLate;
+        private final String consequence;
+        // Guarded by this.
+        private List<Runnable> actions;
+        private boolean ran;
+
+        Once(String kind, String tooLate, String consequence) {
+            this.kind = kind;
+            this.tooLate = tooLate;
+            this.consequence = consequence;
         }
-        for (Runnable action : due) {
-            try {
-                action.run();
-            } catch (RuntimeException | LinkageError e) {
-                LOG.warn("A {} action failed; {}", kind, consequence, e);
+
+        synchronized void add(Runnable action) {
+            if (ran) {
+                throw new IllegalStateException(tooLate);
+            }
+            if (actions == null) {
+                actions = new ArrayList<>(2);
+            }
+            actions.add(action);
+        }
+
+        synchronized boolean waiting() {
+            return actions != null && !ran;
+        }
+
+        void run() {
+            List<Runnable> due;
+            synchronized (this) {
+                if (ran) {
+                    return;
+                }
+                ran = true;
+                due = actions;
+            }
+            if (due == null) {
+                return;
+            }
+            for (Runnable action : due) {
+                try {
+                    action.run();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.warn("A {} action failed; {}", kind, consequence, e);
+                }
             }
         }
     }
