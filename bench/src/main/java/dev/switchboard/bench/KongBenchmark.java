@@ -14,9 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +24,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -35,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -57,10 +52,7 @@ public final class KongBenchmark {
     private static final String SECRET = "bench-secret-0123456789-abcdefghijklmn";
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> options = BenchReports.options(args);
         Path distribution = Path.of(options.get("distribution"));
         Path results = Path.of(options.get("results"));
         Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup-seconds", "5")));
@@ -70,19 +62,11 @@ public final class KongBenchmark {
         KeyPair ec = generate("EC", "secp256r1");
         String policy = policy(rsa, ec);
 
-        ObjectNode report = JSON.createObjectNode();
-        report.put("date", LocalDateTime.now().toString());
-        report.put("machine", Runtime.getRuntime().availableProcessors() + " cpus, " + System.getProperty("os.name") + " "
-                + System.getProperty("os.arch") + ", Java " + Runtime.version());
-        report.put("warmupSeconds", warmup.toSeconds()).put("measureSeconds", measure.toSeconds());
+        ObjectNode report = BenchReports.report(warmup, measure);
         report.set("http", http(distribution, policy, warmup, measure));
         report.set("jwtVerification", verification(policy, rsa, ec));
 
-        Files.createDirectories(results);
-        Path file = results.resolve("kong-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss")) + ".json");
-        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
-        System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
-        System.out.println("Results in " + file);
+        BenchReports.write(results, "kong", report);
     }
 
     static String policy(KeyPair rsa, KeyPair ec) {
@@ -168,14 +152,14 @@ public final class KongBenchmark {
             scenarios.put("jwt + rate-limiting + cors", HttpRequest.newBuilder(base.resolve("/api/bench/full"))
                     .header("Authorization", "Bearer " + token).header("Origin", "https://app.example.com").build());
             for (HttpRequest request : scenarios.values()) {
-                run(request, 16, warmup);
+                ClosedLoop.run(request, 16, warmup);
             }
             for (int clients : CONCURRENCY) {
                 ObjectNode cell = http.putObject("concurrency " + clients);
                 double baseline = 0;
                 for (Map.Entry<String, HttpRequest> scenario : scenarios.entrySet()) {
-                    run(scenario.getValue(), clients, warmup.dividedBy(2));
-                    Result result = run(scenario.getValue(), clients, measure);
+                    ClosedLoop.run(scenario.getValue(), clients, warmup.dividedBy(2));
+                    ClosedLoop.Result result = ClosedLoop.run(scenario.getValue(), clients, measure);
                     if (baseline == 0) {
                         baseline = result.perSecond();
                     }
@@ -194,53 +178,6 @@ public final class KongBenchmark {
             switchboard.waitFor(30, TimeUnit.SECONDS);
         }
         return http;
-    }
-
-    private record Result(double perSecond, Stats latency, long errors) {
-    }
-
-    /** A closed loop: {@code clients} virtual threads, each sending the next request when the previous one is answered. */
-    private static Result run(HttpRequest request, int clients, Duration duration) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Stats> perThread = new ArrayList<>();
-        long[] errors = new long[clients];
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            Stats stats = new Stats();
-            perThread.add(stats);
-            int index = i;
-            threads.add(Thread.ofVirtual().start(() -> {
-                while (running.get()) {
-                    long start = System.nanoTime();
-                    try {
-                        HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
-                        if (response.statusCode() == 200) {
-                            stats.add((System.nanoTime() - start) / 1e6);
-                        } else {
-                            errors[index]++;
-                        }
-                    } catch (Exception e) {
-                        errors[index]++;
-                    }
-                }
-            }));
-        }
-        long start = System.nanoTime();
-        Thread.sleep(duration);
-        running.set(false);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        client.close();
-        Stats all = new Stats();
-        perThread.forEach(s -> s.samples().forEach(all::add));
-        long failed = 0;
-        for (long e : errors) {
-            failed += e;
-        }
-        return new Result(all.count() / seconds, all, failed);
     }
 
     // ---- in process ----

@@ -15,10 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,10 +53,7 @@ public final class McpBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> options = BenchReports.options(args);
         Path distribution = Path.of(options.get("distribution"));
         Path skills = Path.of(options.get("skills"));
         Path nodeDir = Path.of(options.get("node-dir"));
@@ -74,11 +68,7 @@ public final class McpBenchmark {
         prepareSkills(skills, skillDir);
         Files.createDirectories(work.resolve("plugins"));
 
-        ObjectNode report = JSON.createObjectNode();
-        report.put("date", LocalDateTime.now().toString());
-        report.put("machine", Runtime.getRuntime().availableProcessors() + " cpus, " + System.getProperty("os.name") + " "
-                + System.getProperty("os.arch") + ", Java " + Runtime.version());
-        report.put("warmupSeconds", bench.warmup.toSeconds()).put("measureSeconds", bench.measure.toSeconds());
+        ObjectNode report = BenchReports.report(bench.warmup, bench.measure);
         ObjectNode calls = report.putObject("toolsCall");
         ObjectNode memory = report.putObject("sessions");
 
@@ -118,11 +108,7 @@ public final class McpBenchmark {
             Files.deleteIfExists(copied);
         }
 
-        Files.createDirectories(results);
-        Path file = results.resolve("mcp-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss")) + ".json");
-        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
-        System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
-        System.out.println("Results in " + file);
+        BenchReports.write(results, "mcp", report);
     }
 
     /** The seed skill monaco-config (cached as shipped), a copy with its cache off, and an echo Java skill. */
