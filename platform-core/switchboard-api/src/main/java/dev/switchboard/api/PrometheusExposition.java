@@ -14,10 +14,12 @@ import java.io.OutputStream;
 public interface PrometheusExposition {
 
     /**
-     * The format that answers a scraper's {@code Accept} header: OpenMetrics 1.0.0
-     * ({@code application/openmetrics-text; version=1.0.0; charset=utf-8}) when the header accepts
-     * {@code application/openmetrics-text}, as Prometheus's does; otherwise the text format 0.0.4
-     * ({@code text/plain; version=0.0.4; charset=utf-8}).
+     * The format that answers a scraper's {@code Accept} header, as the Prometheus client chooses
+     * it: OpenMetrics 1.0.0 ({@code application/openmetrics-text; version=1.0.0; charset=utf-8})
+     * when the header accepts {@code application/openmetrics-text}, as Prometheus's does; the
+     * protobuf format when it asks for {@code application/vnd.google.protobuf} with
+     * {@code proto=io.prometheus.client.MetricFamily} (native histograms); otherwise the text
+     * format 0.0.4 ({@code text/plain; version=0.0.4; charset=utf-8}).
      *
      * @param accept the scraper's {@code Accept} header; null when it sent none
      */
