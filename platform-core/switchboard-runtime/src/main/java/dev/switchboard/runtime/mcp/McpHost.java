@@ -5,6 +5,7 @@ import dev.switchboard.runtime.config.Settings;
 import dev.switchboard.runtime.http.ClientJson;
 import dev.switchboard.runtime.http.HostEndpoint;
 import dev.switchboard.runtime.skills.SkillRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
@@ -38,12 +39,12 @@ public final class McpHost implements AutoCloseable {
     private final McpCatalog tools;
     private final ProtectedResourceMetadata metadata;
 
-    public McpHost(Settings.McpSettings settings, SkillRegistry skills, String version) {
+    public McpHost(Settings.McpSettings settings, SkillRegistry skills, String version, MeterRegistry meters) {
         // Duplicate keys refused, as in every JSON a client sends (ClientJson).
         this.json = new JacksonMcpJsonMapper(ClientJson.mapper());
         this.version = version;
         this.tools = new McpCatalog(skills, new PluginFeatures(json));
-        this.transport = new McpHttpTransport(settings, json, tools.methods());
+        this.transport = new McpHttpTransport(settings, json, tools.methods(), meters);
         this.metadata = new ProtectedResourceMetadata(settings.authorizationServers());
         this.server = server(McpServer.async(transport));
         tools.attach(server);

@@ -6,6 +6,8 @@ import dev.switchboard.runtime.http.Bodies;
 import dev.switchboard.runtime.http.ErrorReference;
 import dev.switchboard.runtime.http.HostEndpoint;
 import dev.switchboard.runtime.http.Problems;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpError;
@@ -77,13 +79,15 @@ public final class McpHttpTransport implements McpStreamableServerTransportProvi
     private volatile McpStreamableServerSession.Factory sessionFactory;
     private volatile boolean closing;
 
-    McpHttpTransport(Settings.McpSettings settings, McpJsonMapper json, HostMethods methods) {
+    McpHttpTransport(Settings.McpSettings settings, McpJsonMapper json, HostMethods methods, MeterRegistry meters) {
         this.settings = settings;
         this.json = json;
         this.methods = methods;
         this.replies = new McpReplies(json);
         this.guard = new McpRequestGuard(settings, replies);
         this.sessions = new McpSessions(settings, replies, VERSIONS);
+        Gauge.builder("switchboard.mcp.sessions", sessions, McpSessions::open).description("MCP sessions open now (Streamable HTTP)")
+                .register(meters);
     }
 
     @Override

@@ -45,6 +45,11 @@ final class McpSessions implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /** The sessions open now. */
+    int open() {
+        return sessions.size();
+    }
+
     /** Whether another session may open. */
     boolean full() {
         return sessions.size() >= settings.maxSessions();

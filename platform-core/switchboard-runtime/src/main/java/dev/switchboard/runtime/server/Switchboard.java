@@ -101,7 +101,7 @@ public final class Switchboard implements AutoCloseable {
         this.skills = new SkillRegistry(config.skillsDir(), new SkillInvoker(meters),
                 config.settings().skills().pythonContextsPerSkill(), config.settings().skills().warmUpAllowance(),
                 config.settings().skills().pythonJitWindow());
-        this.jobs = new JobManager(skills);
+        this.jobs = new JobManager(skills, meters);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
@@ -120,7 +120,7 @@ public final class Switchboard implements AutoCloseable {
 
         Map<String, HostEndpoint> endpoints = new HashMap<>();
         endpoints.put(EventStreamEndpoint.PATH, new EventStreamEndpoint(hub));
-        this.mcp = settings.mcp().enabled() ? new McpHost(settings.mcp(), skills, Versions.switchboard()) : null;
+        this.mcp = settings.mcp().enabled() ? new McpHost(settings.mcp(), skills, Versions.switchboard(), meters) : null;
         if (mcp != null) {
             endpoints.putAll(mcp.endpoints());
             plugins.addListener(event -> {

@@ -3,6 +3,8 @@ package dev.switchboard.runtime.skills;
 import dev.switchboard.api.Principal;
 import dev.switchboard.api.SkillException;
 import dev.switchboard.api.SkillResult;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -42,9 +44,18 @@ public final class JobManager implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("switchboard-jobs").factory());
 
-    public JobManager(SkillRegistry registry) {
+    public JobManager(SkillRegistry registry, MeterRegistry meters) {
         this.registry = registry;
+        for (Job.State state : Job.State.values()) {
+            Gauge.builder("switchboard.jobs", this, manager -> manager.count(state)).description("Jobs kept, by state")
+                    .tag("state", state.name()).register(meters);
+        }
         timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** The jobs kept now in {@code state}. */
+    private long count(Job.State state) {
+        return jobs.values().stream().filter(job -> job.state() == state).count();
     }
 
     /** Refused: too many jobs created lately; retry after {@code retryAfterSeconds}. */

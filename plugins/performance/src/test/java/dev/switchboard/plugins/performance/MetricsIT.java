@@ -50,6 +50,9 @@ class MetricsIT {
         Exposition metrics = Exposition.parse(response.body());
         assertThat(metrics.value("switchboard_plugins", "state", "STARTED")).as("the host's own meters").isEqualTo(2.0);
         assertThat(metrics.named("switchboard_events_streams_open")).hasSize(1);
+        assertThat(metrics.named("switchboard_mcp_sessions")).hasSize(1);
+        assertThat(metrics.value("switchboard_jobs", "state", "RUNNING")).isZero();
+        assertThat(metrics.named("switchboard_jobs")).hasSize(4);
         assertThat(metrics.named("jvm_memory_used_bytes")).isNotEmpty();
         assertThat(metrics.named("jvm_gc_pause_seconds_count")).isNotEmpty();
         assertThat(metrics.named("jvm_threads_live_threads")).hasSize(1);
