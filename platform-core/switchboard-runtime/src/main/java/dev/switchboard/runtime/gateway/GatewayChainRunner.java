@@ -40,10 +40,13 @@ public final class GatewayChainRunner {
         }
         ServletExchange exchange = new ServletExchange(request, response, path);
         long started = System.nanoTime();
+        // The route runs under the loader the request came in with, not the innermost filter's:
+        // a thread the route starts (a skill pool's) would otherwise keep that plugin version alive.
+        ClassLoader host = Thread.currentThread().getContextClassLoader();
         try {
             step(filters, 0, exchange, response, (req, res) -> {
                 Timings.since(req, "gateway", started, null);
-                route.serve(req, res);
+                ContextLoader.run(host, () -> route.serve(req, res));
             });
         } catch (RouteFailure failure) {
             throw failure.getCause() instanceof Exception e ? e : new RuntimeException(failure.getCause());

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -35,7 +36,7 @@ public final class SkillInvoker {
      * (a Python loop never yields), and on a virtual thread it would hold a carrier thread the whole
      * time; a few such runs would leave none for the virtual threads that serve requests.
      */
-    private final Executor runs = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("switchboard-skill-", 0).factory());
+    private final Executor runs = Executors.newCachedThreadPool(hostThreads(Thread.ofPlatform().daemon().name("switchboard-skill-", 0).factory()));
 
     public SkillInvoker(MeterRegistry meters) {
         this.meters = meters;
@@ -376,5 +377,19 @@ public final class SkillInvoker {
         public boolean cancelled() {
             return cancelled || listener != null && listener.cancelled();
         }
+    }
+
+    /**
+     * Threads whose context class loader is the host's, whoever asks for them: a thread inherits its
+     * creator's, and a pool thread made during a plugin's call would keep that plugin version's
+     * loader reachable for as long as the thread lives (the soak benchmark found one).
+     */
+    private static ThreadFactory hostThreads(ThreadFactory factory) {
+        ClassLoader host = SkillInvoker.class.getClassLoader();
+        return task -> {
+            Thread thread = factory.newThread(task);
+            thread.setContextClassLoader(host);
+            return thread;
+        };
     }
 }
