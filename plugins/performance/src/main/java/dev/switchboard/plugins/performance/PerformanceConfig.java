@@ -14,7 +14,7 @@ import java.util.Set;
  * refuses what the schema cannot, naming the key.
  */
 public record PerformanceConfig(boolean enabled, Metrics metrics, Requests requests, ServerTiming serverTiming, Vitals vitals,
-                                Compression compression) {
+                                Compression compression, Budgets budgets) {
 
     /** {@code performance.metrics}: the scrape endpoint. */
     public record Metrics(boolean enabled, List<String> allowedAddresses, String token) {
@@ -34,6 +34,11 @@ public record PerformanceConfig(boolean enabled, Metrics metrics, Requests reque
 
     /** {@code performance.compression}: what the host compresses, and how. */
     public record Compression(boolean enabled, int minSize, List<String> mimeTypes, List<String> excludedPaths, List<Encoding> encodings) {
+    }
+
+    /** {@code performance.budgets}: the budgets file and how it is evaluated. */
+    public record Budgets(boolean enabled, String file, Duration window, Duration evaluateEvery, Duration alertAfter, int minSamples,
+                          String topic) {
     }
 
     /** One entry of {@code performance.compression.encodings}. */
@@ -93,6 +98,13 @@ public record PerformanceConfig(boolean enabled, Metrics metrics, Requests reque
         }
         if (compression.enabled()) {
             responseCompression();
+        }
+        if (budgets.evaluateEvery().compareTo(Duration.ofMillis(100)) < 0 || budgets.evaluateEvery().compareTo(budgets.window()) > 0) {
+            throw new IllegalArgumentException("performance.budgets.evaluate_every: " + budgets.evaluateEvery().toMillis()
+                    + "ms is out of range, 100ms to the window (performance.budgets.window, " + budgets.window().toMillis() + "ms)");
+        }
+        if (budgets.window().compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("performance.budgets.window: " + budgets.window().toMillis() + "ms is longer than a day");
         }
         return this;
     }

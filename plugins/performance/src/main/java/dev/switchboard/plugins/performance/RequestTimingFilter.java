@@ -42,8 +42,12 @@ final class RequestTimingFilter implements GatewayFilter {
     private final Set<String> routes = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<Series, Timer> timers = new ConcurrentHashMap<>();
 
-    RequestTimingFilter(MeterRegistry meters, PerformanceConfig.Requests settings) {
+    private final BudgetEvaluator budgets;
+
+    /** @param budgets told of every request timed, or null */
+    RequestTimingFilter(MeterRegistry meters, PerformanceConfig.Requests settings, BudgetEvaluator budgets) {
         this.meters = meters;
+        this.budgets = budgets;
         this.buckets = settings.buckets().toArray(Duration[]::new);
         this.maxRoutes = settings.maxRoutes();
     }
@@ -80,6 +84,9 @@ final class RequestTimingFilter implements GatewayFilter {
         long elapsed = System.nanoTime() - started;
         Series series = new Series(method, route(response), statusClass(response.status()));
         timers.computeIfAbsent(series, this::register).record(elapsed, TimeUnit.NANOSECONDS);
+        if (budgets != null && response.route().isPresent()) {
+            budgets.request(response.route().get(), method, response.status(), elapsed);
+        }
     }
 
     private String route(ResponseView response) {

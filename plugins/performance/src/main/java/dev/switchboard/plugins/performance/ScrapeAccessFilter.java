@@ -11,13 +11,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Who may scrape {@code /metrics}: a client from {@code performance.metrics.allowed_addresses}
+ * Who may scrape {@code /metrics} (and read {@code /api/performance}, the budgets): a client from {@code performance.metrics.allowed_addresses}
  * (loopback by default), or one that sends {@code Authorization: Bearer <performance.metrics.token>}.
  * Anyone else gets 401 (a token is configured: send it) or 403 (none is: scraping from there is
  * not allowed). The token, once checked, is removed from the request, so that a later filter
  * (a JWT check) does not take it for its own credential.
  */
 final class ScrapeAccessFilter implements GatewayFilter {
+
+    /** The plugin's own API: the budgets report. */
+    static final String PERFORMANCE_API = "/api/performance";
 
     private final List<AddressRange> allowed;
     private final byte[] token;
@@ -41,7 +44,7 @@ final class ScrapeAccessFilter implements GatewayFilter {
     @Override
     public void filter(GatewayExchange exchange, GatewayChain chain) throws Exception {
         String path = exchange.path();
-        if (!path.equals(MetricsResource.PATH) && !path.startsWith(MetricsResource.PATH + "/")) {
+        if (!under(path, MetricsResource.PATH) && !under(path, PERFORMANCE_API)) {
             chain.proceed();
             return;
         }
@@ -67,5 +70,9 @@ final class ScrapeAccessFilter implements GatewayFilter {
         }
         exchange.removeRequestHeader("Authorization");
         chain.proceed();
+    }
+
+    private static boolean under(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
     }
 }

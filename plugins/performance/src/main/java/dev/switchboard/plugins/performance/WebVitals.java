@@ -63,13 +63,20 @@ final class WebVitals {
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> scores = new ConcurrentHashMap<>();
 
-    WebVitals(MeterRegistry meters, int maxPages) {
+    private final BudgetEvaluator budgets;
+
+    /** @param budgets told of every value recorded, or null */
+    WebVitals(MeterRegistry meters, int maxPages, BudgetEvaluator budgets) {
         this.meters = meters;
+        this.budgets = budgets;
         this.maxPages = maxPages;
     }
 
     /** Records a report's {@code value}: milliseconds for a time, the score for CLS. */
     void record(Metric metric, String page, double value) {
+        if (budgets != null) {
+            budgets.vital(metric, value);
+        }
         String bounded = bound(page);
         String name = "web.vitals." + metric.name().toLowerCase(Locale.ROOT);
         String description = "Core Web Vitals browsers reported: " + metric.name() + ", by page";
