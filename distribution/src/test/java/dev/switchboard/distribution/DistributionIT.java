@@ -265,11 +265,15 @@ class DistributionIT {
 
         Launcher nobody = Launcher.start(home, env, "nobody", "export");
         assertThat(nobody.exitCode()).isEqualTo(2);
-        assertThat(nobody.output()).contains("'nobody' is neither a command of switchboard nor a live plugin with commands (plugins with commands: kong)");
+        assertThat(nobody.output()).contains("'nobody' is neither a command of switchboard nor a live plugin with commands (plugins with commands: kong, performance)");
 
         Launcher badArgument = Launcher.start(home, env, "kong", "export", "--frobnicate");
         assertThat(badArgument.exitCode()).isEqualTo(2);
         assertThat(badArgument.output()).contains("unknown argument '--frobnicate'");
+
+        Launcher check = Launcher.start(home, env, "performance", "check", "--url", "http://127.0.0.1:1");
+        assertThat(check.exitCode()).as(check.output()).isEqualTo(1);
+        assertThat(check.output()).contains("switchboard performance check: cannot reach http://127.0.0.1:1/api/performance/budgets");
     }
 
     @Test
