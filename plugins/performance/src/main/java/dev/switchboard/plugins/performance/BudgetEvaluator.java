@@ -160,7 +160,7 @@ final class BudgetEvaluator implements AutoCloseable {
         List<Entry> entries = new ArrayList<>();
         if (budgets != null) {
             for (BudgetFile.RouteBudget budget : budgets.routes()) {
-                SlidingHistogram.Snapshot window = windows.get(key(budget)).advance(now);
+                SlidingHistogram.Snapshot window = windows.get(budget.label()).advance(now);
                 budget.percentiles().forEach((name, limit) -> entries.add(new Entry(budget.label() + " " + name, budget, null, name, "ms", limit,
                         window.percentile(BudgetFile.PERCENTILES.get(name)) / 1000.0, window.count())));
                 if (budget.errorRate() != null) {
@@ -259,8 +259,11 @@ final class BudgetEvaluator implements AutoCloseable {
         Map<String, SlidingHistogram> next = new HashMap<>();
         Map<String, List<Tap>> byRoute = new HashMap<>();
         for (BudgetFile.RouteBudget budget : read.routes()) {
-            SlidingHistogram window = windows.containsKey(key(budget)) ? windows.get(key(budget)) : new SlidingHistogram(windowNanos, now);
-            next.put(key(budget), window);
+            SlidingHistogram window = windows.get(budget.label());
+            if (window == null) {
+                window = new SlidingHistogram(windowNanos, now);
+            }
+            next.put(budget.label(), window);
             byRoute.computeIfAbsent(budget.route(), route -> new ArrayList<>()).add(new Tap(budget.method(), window));
         }
         Map<String, Tap[]> nextTaps = new HashMap<>();
@@ -271,10 +274,6 @@ final class BudgetEvaluator implements AutoCloseable {
         loadedAt = clock.instant();
         error = null;
         errorAt = null;
-    }
-
-    private static String key(BudgetFile.RouteBudget budget) {
-        return budget.label();
     }
 
     /** A route's window, for the requests of one method or all. */
